@@ -1,0 +1,82 @@
+"""Reading nbgrader notebooks: load them safely and find the solution and graded cells."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+
+
+class NotebookError(Exception):
+    """A notebook that cannot be read or is not shaped as expected, with the reason."""
+
+
+@dataclass(frozen=True)
+class GradedCell:
+    """A test cell worth points: ``name`` is its nbgrader ``grade_id``."""
+
+    name: str
+    points: float
+    source: str
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Parse and validate a notebook, turning every failure into one NotebookError line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotebookError(f"{path.name} is missing") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(f"{path.name} cannot be read: {exc}") from None
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
+        raise NotebookError(f"{path.name} is not valid notebook JSON: {_first_line(exc)}") from None
+    except Exception as exc:  # nbformat raises several unrelated types on bad structure
+        raise NotebookError(f"{path.name} is not a valid notebook: {_first_line(exc)}") from None
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        raise NotebookError(f"{path.name} is not a valid notebook: {_first_line(exc)}") from None
+    return nb
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def solution_cells(nb) -> dict[str, nbformat.NotebookNode]:
+    """The code cells students write in, keyed by ``grade_id``."""
+    return {
+        nbgrader_meta(c)["grade_id"]: c
+        for c in nb.cells
+        if c.cell_type == "code" and nbgrader_meta(c).get("solution")
+    }
+
+
+def graded_cells(nb) -> list[GradedCell]:
+    """The autograded test cells, in notebook order."""
+    return [
+        GradedCell(meta["grade_id"], float(meta.get("points", 0)), c.source)
+        for c in nb.cells
+        if (meta := nbgrader_meta(c)).get("grade") and c.cell_type == "code"
+    ]
+
+
+def strip_solution_markers(source: str) -> str:
+    """Instructor cell source without the nbgrader solution delimiters."""
+    lines = [
+        line for line in source.splitlines()
+        if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION)
+    ]
+    return "\n".join(lines).strip() + "\n"

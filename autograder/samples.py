@@ -1,0 +1,90 @@
+"""Sample submissions built from the release: the solution, the blank lab, and known mistakes.
+
+A *variant* is a Python file holding one or more graded functions written differently from
+the solution: a typical mistake in ``tests/mutants/<lab>/`` (with ``BREAKS = "<test id>"``,
+the test it must lose points on) or a correct alternative in ``tests/alternatives/<lab>/``.
+The demo grades such submissions; the tests of the tests use the same files.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .course import REPO_ROOT, get_lab
+from .notebook import read_notebook, solution_cells, strip_solution_markers
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Functions that replace the solution's: ``functions`` maps a name to its source."""
+
+    name: str
+    description: str
+    breaks: str | None
+    functions: dict[str, str]
+    path: Path
+
+    def namespace(self, base: dict) -> dict:
+        """``base`` (e.g. the reference namespace) with this variant's functions swapped in."""
+        namespace = dict(base)
+        exec(compile(self.path.read_text(), str(self.path), "exec"), namespace)
+        return namespace
+
+
+def load_variant(path: Path) -> Variant:
+    source = Path(path).read_text()
+    tree = ast.parse(source)
+    breaks = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "BREAKS" for t in node.targets
+        ):
+            breaks = ast.literal_eval(node.value)
+    imports = [
+        ast.get_source_segment(source, n)
+        for n in tree.body
+        if isinstance(n, ast.Import | ast.ImportFrom) and _not_numpy(n)
+    ]
+    functions = {
+        n.name: "\n".join([*imports, *([""] if imports else []), ast.get_source_segment(source, n)])
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef)
+    }
+    return Variant(Path(path).stem, ast.get_docstring(tree) or "", breaks, functions, Path(path))
+
+
+def _not_numpy(node) -> bool:
+    # The notebooks import numpy as np in their set-up cell; other imports travel along.
+    return not (isinstance(node, ast.Import) and [a.name for a in node.names] == ["numpy"])
+
+
+def variants(lab_name: str, kind: str = "mutants") -> list[Variant]:
+    """All variants of a lab, ``kind`` being ``"mutants"`` or ``"alternatives"``."""
+    folder = REPO_ROOT / "tests" / kind / lab_name
+    return [load_variant(p) for p in sorted(folder.glob("*.py"))]
+
+
+def make_submission(lab_name: str, notebook: str, variant: Variant | None | str,
+                    release_dir: Path) -> nbformat.NotebookNode:
+    """A filled-in copy of the released notebook, as a student would hand it in.
+
+    ``variant``: ``"solution"`` (every solution cell from the instructor notebook),
+    ``"blank"`` (the release untouched), or a :class:`Variant` (the solution, except each
+    cell defining one of the variant's functions holds the variant's code instead).
+    """
+    released = read_notebook(release_dir / lab_name / notebook)
+    if variant == "blank":
+        return released
+    instructor = solution_cells(read_notebook(get_lab(lab_name).source_dir / notebook))
+    replacements = variant.functions if isinstance(variant, Variant) else {}
+    for grade_id, cell in solution_cells(released).items():
+        source = strip_solution_markers(instructor[grade_id].source)
+        defined = {n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)}
+        for name in defined & replacements.keys():
+            source = replacements[name] + "\n"
+        cell.source = source
+    return released

@@ -1,0 +1,13 @@
+"""Two loops computing the L1 (Manhattan) distance instead of L2."""
+
+import numpy as np
+
+BREAKS = "test_distances_two_loops"
+
+
+def compute_distances_two_loops(X, X_train):
+    dists = np.zeros((X.shape[0], X_train.shape[0]))
+    for i in range(X.shape[0]):
+        for j in range(X_train.shape[0]):
+            dists[i, j] = np.sum(np.abs(X[i] - X_train[j]))
+    return dists
