@@ -1,0 +1,1 @@
+"""Helpers students import in the labs: data, gradient checks, plots."""
