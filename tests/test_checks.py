@@ -1,0 +1,91 @@
+"""Tests of the hidden tests: the solution passes, the blank fails, every known mistake fails
+on the test it breaks (and only there), and correct alternatives get full marks."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+
+import pytest
+
+from autograder.checks import lab_checks, run_check
+from autograder.course import all_labs
+from autograder.notebook import graded_cells, read_notebook, solution_cells
+from autograder.reference import solution_namespace
+from autograder.samples import variants
+
+LABS = [lab.name for lab in all_labs()]
+MUTANTS = [(lab, v) for lab in LABS for v in variants(lab, "mutants")]
+ALTERNATIVES = [(lab, v) for lab in LABS for v in variants(lab, "alternatives")]
+
+
+def failing_tests(lab: str, namespace: dict) -> dict[str, str]:
+    failed = {}
+    for test_id in lab_checks(lab):
+        try:
+            run_check(lab, test_id, namespace)
+        except AssertionError as exc:
+            failed[test_id] = str(exc)
+    return failed
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solution_passes_every_check(lab):
+    assert failing_tests(lab, dict(solution_namespace(lab))) == {}
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_blank_fails_every_check(lab):
+    def not_implemented(*args, **kwargs):
+        raise NotImplementedError
+
+    blank = {name: not_implemented for name in solution_namespace(lab) if not name.startswith("_")}
+    failed = failing_tests(lab, blank)
+    assert set(failed) == set(lab_checks(lab))
+    assert all("not implemented" in message for message in failed.values())
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_missing_function_is_reported_by_name(lab):
+    for test_id, check in lab_checks(lab).items():
+        with pytest.raises(AssertionError, match=f"{check.function} is not defined"):
+            run_check(lab, test_id, {})
+
+
+@pytest.mark.parametrize(("lab", "mutant"), MUTANTS, ids=[f"{lab}/{v.name}" for lab, v in MUTANTS])
+def test_mutant_loses_points_on_the_test_it_breaks(lab, mutant):
+    assert mutant.breaks in lab_checks(lab), f"{mutant.path}: BREAKS names no test"
+    failed = failing_tests(lab, mutant.namespace(solution_namespace(lab)))
+    assert set(failed) == {mutant.breaks}, failed
+    assert len(failed[mutant.breaks]) > 40, "the message should explain the mistake"
+
+
+@pytest.mark.parametrize(
+    ("lab", "variant"), ALTERNATIVES, ids=[f"{lab}/{v.name}" for lab, v in ALTERNATIVES]
+)
+def test_correct_alternative_gets_full_marks(lab, variant):
+    assert failing_tests(lab, variant.namespace(solution_namespace(lab))) == {}
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_at_least_three_mutants_per_graded_function(lab):
+    per_test = Counter(v.breaks for v in variants(lab, "mutants"))
+    assert {t: per_test[t] for t in lab_checks(lab) if per_test[t] < 3} == {}
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_notebook_cells_and_checks_match(lab):
+    """Every graded cell runs the check of its own id, and every check has a graded cell."""
+    cells = {}
+    for path in next(x for x in all_labs() if x.name == lab).notebooks:
+        nb = read_notebook(path)
+        cells.update({c.name: c for c in graded_cells(nb)})
+        for grade_id, cell in solution_cells(nb).items():
+            defined = [n for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef)]
+            assert len(defined) <= 1, f"{grade_id}: one graded function per solution cell"
+    assert set(cells) == set(lab_checks(lab))
+    for test_id, cell in cells.items():
+        calls = re.findall(r'run_check\("([^"]+)", "([^"]+)", globals\(\)\)', cell.source)
+        assert calls == [(lab, test_id)], f"{test_id} runs {calls}"
+        assert "### BEGIN HIDDEN TESTS" in cell.source and cell.points > 0
