@@ -35,9 +35,10 @@ import struct
 import tarfile
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -214,9 +215,9 @@ class _Kind:
     name: str  # "CIFAR-10"
     subdir: str  # subfolder of NNLABS_DATA and of the cache
     expected: str  # what we look for, for messages
-    find: object  # (folder) -> layout or None
-    read: object  # (layout, hint, extract) -> (X_train, y_train, X_test, y_test, classes, where)
-    download: object  # (cache_folder, verbose) -> None
+    find: Callable  # (folder) -> layout tuple (kind, where, ...) or None
+    read: Callable  # (layout, hint, extract) -> (X_train, y_train, X_test, y_test, classes)
+    download: Callable  # (cache_folder, verbose) -> None
 
 
 def _load(kind: _Kind, path, download: bool, verbose: bool) -> Dataset:
@@ -343,11 +344,25 @@ def _retrieve(url: str, known_hash: str | None, folder: Path, fname: str, verbos
             f"the download was deleted: try again later, or check the URL and hash"
         ) from None
     except requests.RequestException as exc:
-        raise DownloadError(f"{url}: {type(exc).__name__}: {exc}") from None
+        raise DownloadError(_network_reason(exc, url)) from None
     except OSError as exc:
-        raise DownloadError(f"{target}: {type(exc).__name__}: {exc}") from None
+        raise DownloadError(f"{target} could not be written ({exc.strerror or exc}); set "
+                            f"{ENV_CACHE} to a writable folder") from None
     finally:
         logger.setLevel(level)
+
+
+def _network_reason(exc, url: str) -> str:
+    import requests
+
+    host = urlparse(url).netloc or url
+    if isinstance(exc, requests.Timeout):
+        return f"{host} did not answer within {DOWNLOAD_TIMEOUT} s"
+    if isinstance(exc, requests.ConnectionError):
+        return f"could not connect to {host}"
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"{url} answered HTTP {exc.response.status_code}"
+    return _shorten(f"{url}: {type(exc).__name__}: {exc}")
 
 
 def download_cifar10(cache_dir, *, url: str = CIFAR10_URL, known_hash: str = CIFAR10_HASH,
@@ -423,7 +438,7 @@ def download_mnist(cache_dir, *, base_urls=MNIST_BASE_URLS, known_hashes=None,
             if mismatch is not None:
                 raise mismatch
             tried = "; ".join(failures) or "no mirror left to try"
-            raise DownloadError(f"could not download {fname} ({tried})")
+            raise DownloadError(f"could not download {fname} from any mirror ({tried})")
     return cache_dir
 
 
@@ -577,13 +592,17 @@ def _cifar_archive_members(archive: Path, hint: str) -> Iterator[tuple[str, byte
 
 def _write_member(folder: Path, name: str, raw: bytes, *, strict: bool) -> bool:
     """Write one extracted file atomically; returns False on failure unless ``strict``."""
+    part = folder / (name + ".part")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        part = folder / (name + ".part")
         part.write_bytes(raw)
         os.replace(part, folder / name)
         return True
     except OSError as exc:
+        try:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass
         if strict:
             raise DataError(f"{folder / name} could not be written ({exc.strerror or exc}); "
                             f"free some disk space or set {ENV_CACHE} to a writable "

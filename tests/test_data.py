@@ -448,6 +448,25 @@ def test_server_down_falls_back_to_bundled(loader, capsys, online):
     assert "could not be found or downloaded (download failed" in line
 
 
+def test_http_error_and_silent_server_fall_back(tmp_path, capsys, monkeypatch, online):
+    (tmp_path / "empty").mkdir()
+    with http_server(tmp_path / "empty") as (url, hits):
+        monkeypatch.setattr(data, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
+        assert load_cifar10().source.startswith("bundled subset")
+    assert hits == ["/cifar-10-python.tar.gz"]
+    assert "answered HTTP 404" in one_line(capsys.readouterr().out)
+
+    # A server that accepts the connection but never answers: the timeout ends the wait.
+    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", 0.5)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        port = silent.getsockname()[1]
+        monkeypatch.setattr(data, "MNIST_BASE_URLS", (f"http://127.0.0.1:{port}/",))
+        assert load_mnist().source.startswith("bundled subset")
+    assert "did not answer within 0.5 s" in one_line(capsys.readouterr().out)
+
+
 # -------------------------------------------------------------------------- corrupt files
 
 
