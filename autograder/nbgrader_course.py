@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from traitlets.config import Config
@@ -38,6 +39,9 @@ def make_api(root: Path, course_id: str = "nnlabs"):
     config.ExecutePreprocessor.timeout = 300
     config.Execute.timeout = 300
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    # nbgrader 0.9 triggers SQLAlchemy's autoflush warnings on every autograde; they are noise.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

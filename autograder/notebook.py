@@ -73,6 +73,19 @@ def graded_cells(nb) -> list[GradedCell]:
     ]
 
 
+def visible_part(source: str) -> str:
+    """A test cell's source as students see it: the hidden-test region removed."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if line.strip() == "### BEGIN HIDDEN TESTS":
+            hidden = True
+        elif line.strip() == "### END HIDDEN TESTS":
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
 def strip_solution_markers(source: str) -> str:
     """Instructor cell source without the nbgrader solution delimiters."""
     lines = [

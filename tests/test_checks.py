@@ -11,7 +11,7 @@ import pytest
 
 from autograder.checks import lab_checks, run_check
 from autograder.course import all_labs
-from autograder.notebook import graded_cells, read_notebook, solution_cells
+from autograder.notebook import graded_cells, read_notebook, solution_cells, visible_part
 from autograder.reference import solution_namespace
 from autograder.samples import variants
 
@@ -89,3 +89,37 @@ def test_notebook_cells_and_checks_match(lab):
         calls = re.findall(r'run_check\("([^"]+)", "([^"]+)", globals\(\)\)', cell.source)
         assert calls == [(lab, test_id)], f"{test_id} runs {calls}"
         assert "### BEGIN HIDDEN TESTS" in cell.source and cell.points > 0
+
+
+def failing_visible_checks(lab: str, namespace: dict) -> dict[str, str]:
+    """Run the visible part of every graded cell, which may use only numpy and the function
+    under test: anything more (notebook data, other graded functions) would make a mistake
+    elsewhere cost points here too."""
+    failed = {}
+    for path in next(x for x in all_labs() if x.name == lab).notebooks:
+        for cell in graded_cells(read_notebook(path)):
+            try:
+                exec(visible_part(cell.source), {**namespace, "print": lambda *a, **k: None})
+            except AssertionError as exc:
+                failed[cell.name] = f"AssertionError: {exc}"
+            except Exception as exc:  # a NameError here means the cell depends on more
+                failed[cell.name] = f"{type(exc).__name__}: {exc}"
+    return failed
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_visible_checks_pass_for_the_solution(lab):
+    assert failing_visible_checks(lab, dict(solution_namespace(lab))) == {}
+
+
+@pytest.mark.parametrize(
+    ("lab", "variant"), ALTERNATIVES, ids=[f"{lab}/{v.name}" for lab, v in ALTERNATIVES]
+)
+def test_visible_checks_pass_for_correct_alternatives(lab, variant):
+    assert failing_visible_checks(lab, variant.namespace(solution_namespace(lab))) == {}
+
+
+@pytest.mark.parametrize(("lab", "mutant"), MUTANTS, ids=[f"{lab}/{v.name}" for lab, v in MUTANTS])
+def test_visible_checks_fail_only_where_the_mistake_is(lab, mutant):
+    failed = failing_visible_checks(lab, mutant.namespace(solution_namespace(lab)))
+    assert set(failed) <= {mutant.breaks}, failed
