@@ -143,6 +143,7 @@ def test_csv_and_feedback(graded, tmp_path):
 def test_cli_grade_writes_outputs_and_reports_bad_arguments(graded, tmp_path):
     lab, out, _, _, _ = graded
     one = tmp_path / "one"
+    one.mkdir()
     (one / "solution").symlink_to(out / "submitted" / "solution", target_is_directory=True)
     env = {**os.environ, "NNLABS_DATA": str(BUNDLED_DIR), "NNLABS_OFFLINE": "1"}
     proc = subprocess.run(
