@@ -22,7 +22,7 @@ from .samples import load_variant, make_submission
 DEMO_VARIANTS = {
     "lab1_knn": [
         "mutants/two_loops_missing_sqrt",
-        "mutants/no_loops_plus_sign",
+        "mutants/no_loops_broadcast_3d",
         "mutants/predict_ties_to_largest",
         "mutants/cv_validates_on_training",
         "alternatives/float32_everywhere",

@@ -17,6 +17,7 @@ from pathlib import Path
 from traitlets.config import Config
 
 from .course import Lab
+from .grading_kernel import install_kernelspec
 
 COPY_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 
@@ -38,6 +39,7 @@ def make_api(root: Path, course_id: str = "nnlabs"):
     # Students' notebooks run one cell at a time; a stuck cell must not hold up the class.
     config.ExecutePreprocessor.timeout = 300
     config.Execute.timeout = 300
+    config.Execute.kernel_name = install_kernelspec(root).name
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader 0.9 triggers SQLAlchemy's autoflush warnings on every autograde; they are noise.
     warnings.filterwarnings("ignore", module="nbgrader")

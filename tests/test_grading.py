@@ -28,6 +28,8 @@ from course_utils.data import BUNDLED_DIR
 
 pytestmark = pytest.mark.slow
 LABS = all_labs()
+# Mutants graded end to end besides each lab's first: ones that stress the kernel itself.
+EXTRA_MUTANTS = {"lab1_knn": ["no_loops_broadcast_3d"]}  # a 24 GB array: MemoryError, not death
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
@@ -42,8 +44,10 @@ def graded(request, tmp_path_factory):
     lab = request.param
     out = tmp_path_factory.mktemp(lab.name)
     build_release([lab], out / "release")
-    mutant = variants(lab.name, "mutants")[0]
-    samples = {"solution": "solution", "blank": "blank", "mutant": mutant}
+    mutants = variants(lab.name, "mutants")
+    chosen = [mutants[0]] + [m for m in mutants if m.name in EXTRA_MUTANTS.get(lab.name, [])]
+    samples = {"solution": "solution", "blank": "blank"}
+    samples.update({f"mutant-{m.name}": m for m in chosen})
     for alternative in variants(lab.name, "alternatives"):
         samples[f"alternative-{alternative.name}"] = alternative
     submitted = out / "submitted"
@@ -69,7 +73,7 @@ def graded(request, tmp_path_factory):
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
     seconds = time.perf_counter() - started
     print(f"\n{lab.name}: graded {len(samples) + 2} submissions in {seconds:.1f} s")
-    return lab, out, rows, mutant, before
+    return lab, out, rows, chosen, before
 
 
 def _by(rows, student):
@@ -106,11 +110,12 @@ def test_blank_release_scores_zero_on_every_graded_cell(graded):
 
 
 def test_mutant_loses_points_only_on_its_test(graded):
-    _, _, rows, mutant, _ = graded
-    mine = _by(rows, "mutant")
-    lost = {t for t, r in mine.items() if r.points < r.max_points}
-    assert lost == {mutant.breaks}
-    assert mine[mutant.breaks].message.startswith("AssertionError: hidden case")
+    _, _, rows, mutants, _ = graded
+    for mutant in mutants:
+        mine = _by(rows, f"mutant-{mutant.name}")
+        lost = {t for t, r in mine.items() if r.points < r.max_points}
+        assert lost == {mutant.breaks}, (mutant.name, mine)
+        assert mine[mutant.breaks].message.startswith("AssertionError: hidden case")
 
 
 def test_missing_and_corrupt_notebooks_get_zero_rows_with_the_reason(graded):
@@ -128,13 +133,14 @@ def test_submissions_are_never_modified(graded):
 
 
 def test_csv_and_feedback(graded, tmp_path):
-    lab, _, rows, mutant, _ = graded
+    lab, _, rows, mutants, _ = graded
+    mutant = mutants[0]
     path = write_csv(rows, tmp_path / "grades.csv")
     assert path.read_text().splitlines()[0].split(",") == COLUMNS
     assert read_csv(path) == rows
     files = write_feedback(rows, tmp_path / "feedback")
     assert len(files) == len({r.student for r in rows})
-    text = (tmp_path / "feedback" / "mutant" / f"{lab.name}.md").read_text()
+    text = (tmp_path / "feedback" / f"mutant-{mutant.name}" / f"{lab.name}.md").read_text()
     assert mutant.breaks in text and "hidden case" in text
     assert all("run_check" not in f.read_text() and "BEGIN HIDDEN" not in f.read_text()
                for f in files)
