@@ -19,6 +19,7 @@ from .course import CourseError, Lab, get_lab
 from .nbgrader_course import COPY_IGNORE, generate, make_api
 from .notebook import NotebookError, graded_cells, nbgrader_meta, read_notebook
 
+_BARE_ERRORS = {"NotImplementedError": "a function this cell checks is not implemented yet"}
 _SAFE_STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
 
 
@@ -104,7 +105,8 @@ class Grader:
             grade_id = nbgrader_meta(cell).get("grade_id")
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error" and grade_id:
-                    errors[grade_id] = f"{output['ename']}: {output['evalue']}".strip()
+                    reason = output["evalue"] or _BARE_ERRORS.get(output["ename"], "")
+                    errors[grade_id] = f"{output['ename']}: {reason}".strip()
         return errors
 
     def _zero_rows(self, student: str, notebook: str, status: str, reason: str) -> list[TestResult]:

@@ -59,12 +59,17 @@ def write_feedback(rows: list[TestResult], out_dir: Path) -> list[Path]:
 
 def summary_table(rows: list[TestResult]) -> str:
     """Per-student totals and the first problem, as a fixed-width text table."""
-    out = [f"{'student':<28} {'score':>11}  first problem", "-" * 100]
-    for student, mine in by_student(rows).items():
+    grouped = by_student(rows)
+    width = max([len("student"), *map(len, grouped)])
+    out = [f"{'student':<{width}}  {'score':>9}  first problem", "-" * (width + 90)]
+    for student, mine in grouped.items():
         got, total = sum(r.points for r in mine), sum(r.max_points for r in mine)
         failed = [r for r in mine if r.status != "passed"]
-        problem = f"{failed[0].test}: {_one_line(failed[0].message)}" if failed else "-"
-        out.append(f"{student:<28} {got:>5g} / {total:<3g}  {problem[:60]}")
+        problem = "-"
+        if failed:
+            message = _one_line(failed[0].message).removeprefix("AssertionError: ")
+            problem = f"{failed[0].test}: {message}"
+        out.append(f"{student:<{width}}  {got:>4g} / {total:<3g}  {problem[:85]}")
     return "\n".join(out)
 
 
