@@ -142,6 +142,22 @@ def _run_guarded(x: np.ndarray, loop: Callable[[], np.ndarray]) -> np.ndarray:
             )
 
 
+def _centred_differences(f, x: np.ndarray, h: float, difference, verbose: bool) -> np.ndarray:
+    """The gradient loop both public versions share: ``difference(f(x+h), f(x-h)) / 2h``
+    for every element, with ``x`` restored however ``f`` behaves."""
+
+    def loop() -> np.ndarray:
+        grad = np.zeros(x.shape, dtype=np.float64)
+        for idx in np.ndindex(x.shape):
+            f_plus, f_minus, step = _evaluate_around(f, x, idx, h)
+            grad[idx] = difference(f_plus, f_minus) / step
+            if verbose:
+                print(f"{idx}: {grad[idx]:.6g}")
+        return grad
+
+    return _run_guarded(x, loop)
+
+
 def numerical_gradient(
     f: Callable[[np.ndarray], Any], x: np.ndarray, h: float = 1e-5, verbose: bool = False
 ) -> np.ndarray:
@@ -170,16 +186,9 @@ def numerical_gradient(
     """
     _check_inputs(x, h)
 
-    def loop() -> np.ndarray:
-        grad = np.zeros(x.shape, dtype=np.float64)
-        for idx in np.ndindex(x.shape):
-            f_plus, f_minus, step = _evaluate_around(f, x, idx, h)
-            grad[idx] = (_as_scalar(f_plus) - _as_scalar(f_minus)) / step
-            if verbose:
-                print(f"{idx}: {grad[idx]:.6g}")
-        return grad
-
-    return _run_guarded(x, loop)
+    return _centred_differences(
+        f, x, h, lambda plus, minus: _as_scalar(plus) - _as_scalar(minus), verbose
+    )
 
 
 def numerical_gradient_array(
@@ -228,16 +237,9 @@ def numerical_gradient_array(
     def f_checked(z: np.ndarray) -> np.ndarray:
         return output(f(z))
 
-    def loop() -> np.ndarray:
-        grad = np.zeros(x.shape, dtype=np.float64)
-        for idx in np.ndindex(x.shape):
-            f_plus, f_minus, step = _evaluate_around(f_checked, x, idx, h)
-            grad[idx] = np.sum((f_plus - f_minus) * dout) / step
-            if verbose:
-                print(f"{idx}: {grad[idx]:.6g}")
-        return grad
-
-    return _run_guarded(x, loop)
+    return _centred_differences(
+        f_checked, x, h, lambda plus, minus: np.sum((plus - minus) * dout), verbose
+    )
 
 
 def gradient_check_sparse(
