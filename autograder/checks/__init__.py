@@ -13,6 +13,7 @@ import importlib
 import tracemalloc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -38,12 +39,22 @@ class Check:
     ``compare(expected, got, case)``: ``None`` when ``got`` is right, else a message.
     ``use_reference_for``: other graded functions replaced by the reference while this one
     runs, so a mistake in a helper costs points only on the helper's own test.
+    ``driver(obj, case)``: how a case exercises the graded object when calling it with the
+    case's arguments is not enough (a class to construct, train and query). It runs the
+    same way on the reference and on the student's object and must return plain data:
+    numbers, strings, numpy arrays, and tuples, lists or dicts of them. Only that data is
+    compared, so the comparison can move out of the student's process.
+    ``artifact``: a file the student saves with ``np.savez`` (a trained model). The check
+    loads it with ``allow_pickle=False`` and ``compare(None, arrays, case)`` judges the dict
+    of arrays (``None`` when the file is missing or unreadable); nothing is re-run.
     """
 
-    function: str
+    function: str | None
     cases: Callable[[], Iterable[Case]]
     compare: Callable[[object, object, Case], str | None]
     use_reference_for: tuple[str, ...] = ()
+    driver: Callable[[object, Case], object] | None = None
+    artifact: str | None = None
 
 
 def lab_checks(lab_name: str) -> dict[str, Check]:
@@ -57,6 +68,9 @@ def run_check(lab_name: str, test_id: str, namespace: dict) -> None:
     Raises AssertionError with a helpful message on the first failing case.
     """
     check = lab_checks(lab_name)[test_id]
+    if check.artifact is not None:
+        _run_artifact_check(check)
+        return
     ref = solution_namespace(lab_name)
     student_fn = namespace.get(check.function)
     if not callable(student_fn):
@@ -65,7 +79,7 @@ def run_check(lab_name: str, test_id: str, namespace: dict) -> None:
         )
     for number, case in enumerate(check.cases(), start=1):
         label = f"hidden case {number}" + (f" ({case.hint})" if case.hint else "")
-        expected = ref[check.function](*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        expected = _exercise(ref[check.function], check, copy.deepcopy(case))
         got, peak = _call_student(student_fn, case, check, namespace, ref, label)
         if case.max_bytes is not None and peak > case.max_bytes:
             raise AssertionError(
@@ -86,7 +100,7 @@ def _call_student(fn, case: Case, check: Check, namespace: dict, ref: dict, labe
         tracemalloc.start()
     peak = 0
     try:
-        result = fn(*args, **kwargs)
+        result = _exercise(fn, check, Case(args, kwargs, case.hint))
     except NotImplementedError:
         raise AssertionError(f"{check.function} is not implemented yet") from None
     except Exception as exc:
@@ -114,3 +128,32 @@ def _check_inputs_unchanged(case: Case, args, kwargs, function: str, label: str)
                 f"{label}: {function} changed one of its input arrays in place; "
                 "work on a copy (e.g. X = X.astype(float)) instead"
             )
+
+
+def _exercise(obj, check: Check, case: Case):
+    if check.driver is not None:
+        return check.driver(obj, case)
+    return obj(*case.args, **case.kwargs)
+
+
+def load_artifact(path) -> tuple[dict[str, np.ndarray] | None, str]:
+    """The arrays of a student's ``.npz`` file, never unpickling; ``(None, reason)`` if bad."""
+    path = Path(path)
+    if not path.is_file():
+        return None, f"{path.name} was not found: run the cell that saves it with np.savez"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}, ""
+    except Exception as exc:  # any unreadable or pickled content is the student's file's fault
+        return None, f"{path.name} could not be read as an npz file of arrays ({exc})"
+
+
+def _run_artifact_check(check: Check) -> None:
+    arrays, reason = load_artifact(check.artifact)
+    if arrays is None:
+        raise AssertionError(reason)
+    for number, case in enumerate(check.cases(), start=1):
+        problem = check.compare(None, arrays, case)
+        if problem:
+            label = f"hidden case {number}" + (f" ({case.hint})" if case.hint else "")
+            raise AssertionError(f"{label}: {problem}")
