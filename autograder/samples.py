@@ -17,10 +17,13 @@ import nbformat
 from .course import REPO_ROOT, get_lab
 from .notebook import read_notebook, solution_cells, strip_solution_markers
 
+_DEFINITIONS = (ast.FunctionDef, ast.ClassDef)
+
 
 @dataclass(frozen=True)
 class Variant:
-    """Functions that replace the solution's: ``functions`` maps a name to its source."""
+    """Functions or classes that replace the solution's: ``functions`` maps a name to its
+    source (a class is replaced whole, so a mutant of one method restates the class)."""
 
     name: str
     description: str
@@ -52,7 +55,7 @@ def load_variant(path: Path) -> Variant:
     functions = {
         n.name: "\n".join([*imports, *([""] if imports else []), ast.get_source_segment(source, n)])
         for n in tree.body
-        if isinstance(n, ast.FunctionDef)
+        if isinstance(n, _DEFINITIONS)
     }
     return Variant(Path(path).stem, ast.get_docstring(tree) or "", breaks, functions, Path(path))
 
@@ -82,9 +85,18 @@ def make_submission(lab_name: str, notebook: str, variant: Variant | None | str,
     instructor = solution_cells(read_notebook(get_lab(lab_name).source_dir / notebook))
     replacements = variant.functions if isinstance(variant, Variant) else {}
     for grade_id, cell in solution_cells(released).items():
-        source = strip_solution_markers(instructor[grade_id].source)
-        defined = {n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)}
-        for name in defined & replacements.keys():
-            source = replacements[name] + "\n"
-        cell.source = source
+        cell.source = _swap_definitions(
+            strip_solution_markers(instructor[grade_id].source), replacements)
     return released
+
+
+def _swap_definitions(source: str, replacements: dict[str, str]) -> str:
+    """``source`` with each top-level def or class named in ``replacements`` swapped for it;
+    the other definitions of the cell stay (a cell may define forward and backward)."""
+    lines = source.splitlines()
+    nodes = [n for n in ast.parse(source).body
+             if isinstance(n, _DEFINITIONS) and n.name in replacements]
+    for node in sorted(nodes, key=lambda n: n.lineno, reverse=True):
+        start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+        lines[start:node.end_lineno] = replacements[node.name].splitlines()
+    return "\n".join(lines) + "\n"
