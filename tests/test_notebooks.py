@@ -1,0 +1,40 @@
+"""Every instructor notebook runs top to bottom on the bundled data, without an error.
+
+The run time is printed (not asserted: the machine is shared) so regressions are visible;
+each lab's issue states its budget. Run one lab with ``pytest tests/test_notebooks.py -k lab2``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from autograder.course import all_labs
+from course_utils.data import BUNDLED_DIR
+
+NOTEBOOKS = [(lab.name, nb) for lab in all_labs() for nb in lab.notebooks]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lab", "path"), NOTEBOOKS, ids=[f"{lab}/{p.name}" for lab, p in NOTEBOOKS]
+)
+def test_instructor_notebook_runs_on_bundled_data(lab, path, tmp_path, monkeypatch):
+    monkeypatch.setenv("NNLABS_DATA", str(BUNDLED_DIR))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    started = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        pytest.fail(f"{lab}/{path.name} failed on bundled data:\n{exc}")
+    print(f"\n{lab}/{path.name}: ran in {time.perf_counter() - started:.1f} s")
+    errors = [o for c in notebook.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
