@@ -25,6 +25,19 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--lab", required=True, help="lab folder name, e.g. lab1_knn")
     grade.add_argument("--out", type=Path, default=Path("."),
                        help="where grades.csv, feedback/ and the nbgrader course go (default: .)")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="submissions graded at once on this machine (default: all cores)")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run the sandboxes on this Dask distributed scheduler instead")
+    grade.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                       help="limit for one solution cell or one hidden test (default: 60)")
+    grade.add_argument("--memory-gb", type=float, default=None,
+                       help="address-space limit of a submission's process (default: 4)")
+
+    check = sub.add_parser("check", help="run a lab's hidden tests on your own notebook")
+    check.add_argument("notebook", type=Path, help="your copy of a lab notebook")
+    check.add_argument("--lab", default=None,
+                       help="lab folder name (default: the notebook's folder name)")
 
     demo = sub.add_parser("demo", help="release, sample submissions, grading, on bundled data")
     demo.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -56,14 +69,22 @@ def _run(args) -> int:
     if args.command == "grade":
         from .grade import grade_all
         from .report import summary_table, write_csv, write_feedback
+        from .sandbox import Limits, isolation
 
-        rows = grade_all(args.submitted, args.lab, args.out,
-                         progress=lambda s: print(f"grading {s}", flush=True))
+        limits = Limits(**{k: v for k, v in (("cell_seconds", args.cell_timeout),
+                                              ("memory_gb", args.memory_gb)) if v is not None})
+        print(f"sandbox isolation: {isolation()}", flush=True)
+        rows = grade_all(args.submitted, args.lab, args.out, progress=True,
+                         workers=args.workers, scheduler=args.scheduler, limits=limits)
         write_csv(rows, args.out / "grades.csv")
         write_feedback(rows, args.out / "feedback")
         print(summary_table(rows))
         print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}")
         return 0
+    if args.command == "check":
+        from .selfcheck import check_notebook
+
+        return check_notebook(args.notebook, args.lab)
     if args.command == "demo":
         from .demo import run_demo
 

@@ -66,9 +66,8 @@ def run_demo(out_dir: Path, lab_name: str = "lab1_knn") -> int:
     build_release([get_lab(lab_name)], out_dir / "release")
     print("2. Writing sample submissions (solution, blank, typical mistakes, broken files) ...")
     students = write_samples(lab_name, out_dir / "release", out_dir / "submitted")
-    print(f"3. Autograding {len(students)} submissions with nbgrader ...")
-    rows = grade_all(out_dir / "submitted", lab_name, out_dir,
-                     progress=lambda s: print(f"   grading {s}", flush=True))
+    print(f"3. Autograding {len(students)} submissions in sandboxes ...")
+    rows = grade_all(out_dir / "submitted", lab_name, out_dir, progress=True)
     csv_path = write_csv(rows, out_dir / "grades.csv")
     write_feedback(rows, out_dir / "feedback")
     print()

@@ -3,6 +3,8 @@
 nbgrader expects ``source/<lab>``, ``submitted/<student>/<lab>`` and a gradebook under one
 root. Our repository keeps ``solutions/`` and ``labs/`` instead, so each command builds such
 a root (a temporary one for the release, a kept one beside the grades) and points nbgrader at it.
+nbgrader builds the release and keeps the gradebook; it never runs student code here (that is
+the sandboxed engine's job, :mod:`autograder.grade`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from pathlib import Path
 from traitlets.config import Config
 
 from .course import Lab
-from .grading_kernel import install_kernelspec
 
 COPY_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 
@@ -36,10 +37,6 @@ def make_api(root: Path, course_id: str = "nnlabs"):
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.course_id = course_id
     config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
-    # Students' notebooks run one cell at a time; a stuck cell must not hold up the class.
-    config.ExecutePreprocessor.timeout = 300
-    config.Execute.timeout = 300
-    config.Execute.kernel_name = install_kernelspec(root).name
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader 0.9 triggers SQLAlchemy's autoflush warnings on every autograde; they are noise.
     warnings.filterwarnings("ignore", module="nbgrader")

@@ -44,6 +44,7 @@ def write_feedback(rows: list[TestResult], out_dir: Path) -> list[Path]:
         lab = mine[0].lab
         got, total = sum(r.points for r in mine), sum(r.max_points for r in mine)
         lines = [f"# Feedback for {student}: {lab}", "", f"**Score: {got:g} / {total:g}**", "",
+                 f"Outcome: {_one_line(mine[0].outcome)}", "",
                  "| test | points | result |", "|---|---|---|"]
         for r in mine:
             mark = "passed" if r.status == "passed" else f"{r.status}: {_one_line(r.message)}"
@@ -61,7 +62,8 @@ def summary_table(rows: list[TestResult]) -> str:
     """Per-student totals and the first problem, as a fixed-width text table."""
     grouped = by_student(rows)
     width = max([len("student"), *map(len, grouped)])
-    out = [f"{'student':<{width}}  {'score':>9}  first problem", "-" * (width + 90)]
+    out = [f"{'student':<{width}}  {'score':>9}  {'outcome':<16}  first problem",
+           "-" * (width + 110)]
     for student, mine in grouped.items():
         got, total = sum(r.points for r in mine), sum(r.max_points for r in mine)
         failed = [r for r in mine if r.status != "passed"]
@@ -69,7 +71,8 @@ def summary_table(rows: list[TestResult]) -> str:
         if failed:
             message = _one_line(failed[0].message).removeprefix("AssertionError: ")
             problem = f"{failed[0].test}: {message}"
-        out.append(f"{student:<{width}}  {got:>4g} / {total:<3g}  {problem[:85]}")
+        outcome = mine[0].outcome.split(":")[0].split(";")[0]
+        out.append(f"{student:<{width}}  {got:>4g} / {total:<3g}  {outcome:<16}  {problem[:85]}")
     return "\n".join(out)
 
 

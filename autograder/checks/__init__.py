@@ -17,8 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..reference import solution_namespace
-
 
 @dataclass
 class Case:
@@ -65,69 +63,106 @@ def lab_checks(lab_name: str) -> dict[str, Check]:
 def run_check(lab_name: str, test_id: str, namespace: dict) -> None:
     """Run one hidden test against the functions defined in ``namespace`` (the notebook's).
 
-    Raises AssertionError with a helpful message on the first failing case.
+    This is the in-notebook path (a student running the test cell, stock nbgrader); the
+    sandboxed grader runs the same :func:`attempt` in the worker and :func:`judge` in its
+    own process. Raises AssertionError with a helpful message on the first failing case.
     """
+    from ..reference import solution_namespace  # not at import: the sandboxed worker lacks it
+
     check = lab_checks(lab_name)[test_id]
-    if check.artifact is not None:
-        _run_artifact_check(check)
-        return
-    ref = solution_namespace(lab_name)
-    student_fn = namespace.get(check.function)
-    if not callable(student_fn):
-        raise AssertionError(
-            f"{check.function} is not defined: run the cell that defines it, and keep its name"
-        )
+    ref = solution_namespace(lab_name) if check.artifact is None else {}
+    stand_ins = {name: ref[name] for name in check.use_reference_for}
     for number, case in enumerate(check.cases(), start=1):
-        label = f"hidden case {number}" + (f" ({case.hint})" if case.hint else "")
-        expected = _exercise(ref[check.function], check, copy.deepcopy(case))
-        got, peak = _call_student(student_fn, case, check, namespace, ref, label)
-        if case.max_bytes is not None and peak > case.max_bytes:
-            raise AssertionError(
-                f"{label}: the call needed {peak / 2**20:.0f} MB of memory at its peak, more "
-                f"than the {case.max_bytes / 2**20:.0f} MB allowed. {case.memory_hint}"
-            )
-        problem = check.compare(expected, got, case)
+        expected = expected_result(check, case, ref)
+        outcome = attempt(check, case, namespace, stand_ins)
+        problem = judge(check, case, expected, outcome, number)
         if problem:
-            raise AssertionError(f"{label}: {problem}")
+            raise AssertionError(problem)
 
 
-def _call_student(fn, case: Case, check: Check, namespace: dict, ref: dict, label: str):
+def expected_result(check: Check, case: Case, ref: dict):
+    """The reference's result on ``case`` (``None`` for artifact checks, judged alone)."""
+    if check.artifact is not None:
+        return None
+    return _exercise(ref[check.function], check, copy.deepcopy(case))
+
+
+def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
+    """Exercise the student's code on one case; the outcome as plain data.
+
+    ``{"value": result, "peak": bytes or None}`` or ``{"error": message, "kind": ...}``.
+    ``stand_ins``: the functions put in place of ``check.use_reference_for`` meanwhile.
+    """
+    if check.artifact is not None:
+        arrays, reason = load_artifact(check.artifact)
+        return {"value": arrays, "peak": None} if arrays is not None else {
+            "error": reason, "kind": "artifact"}
+    obj = namespace.get(check.function)
+    if not callable(obj):
+        return {"kind": "missing", "error": (
+            f"{check.function} is not defined: run the cell that defines it, and keep its name")}
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     saved = {name: namespace.get(name) for name in check.use_reference_for}
-    namespace.update({name: ref[name] for name in check.use_reference_for})
+    namespace.update(stand_ins)
     measure = case.max_bytes is not None
     if measure:  # tracing slows every allocation, so only where memory is graded
         tracemalloc.start()
-    peak = 0
+    peak = None
     try:
-        result = _exercise(fn, check, Case(args, kwargs, case.hint))
+        result = _exercise(obj, check, Case(args, kwargs, case.hint))
     except NotImplementedError:
-        raise AssertionError(f"{check.function} is not implemented yet") from None
-    except Exception as exc:
-        raise AssertionError(
-            f"{label}: {check.function} raised {type(exc).__name__}: {exc}"
-        ) from None
+        return {"kind": "not implemented", "error": f"{check.function} is not implemented yet"}
+    except MemoryError:
+        return {"kind": "memory", "error": (
+            f"{check.function} ran out of memory (MemoryError): is it building a far larger "
+            "array than the result needs?")}
+    except Exception as exc:  # the student's code may raise anything; report it, carry on
+        return {"kind": "exception",
+                "error": f"{check.function} raised {type(exc).__name__}: {_text(exc)}"}
     finally:
         if measure:
-            _, peak = tracemalloc.get_traced_memory()
+            peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
         for name, value in saved.items():
             if value is None:
                 namespace.pop(name, None)
             else:
                 namespace[name] = value
-    _check_inputs_unchanged(case, args, kwargs, check.function, label)
-    return result, peak
+    if _inputs_changed(case, args, kwargs):
+        return {"kind": "mutation", "error": (
+            f"{check.function} changed one of its input arrays in place; work on a copy "
+            "(e.g. X = X.astype(float)) instead")}
+    return {"value": result, "peak": peak}
 
 
-def _check_inputs_unchanged(case: Case, args, kwargs, function: str, label: str) -> None:
+def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str | None:
+    """``None`` when the outcome is right, else the message the student sees."""
+    label = f"hidden case {number}" + (f" ({case.hint})" if case.hint else "")
+    if "error" in outcome:
+        return outcome["error"] if outcome.get("kind") in ("missing", "not implemented",
+                                                           "artifact") else (
+            f"{label}: {outcome['error']}")
+    peak = outcome.get("peak")
+    if case.max_bytes is not None and peak is not None and peak > case.max_bytes:
+        return (f"{label}: the call needed {peak / 2**20:.0f} MB of memory at its peak, more "
+                f"than the {case.max_bytes / 2**20:.0f} MB allowed. {case.memory_hint}")
+    problem = check.compare(expected, outcome["value"], case)
+    return f"{label}: {problem}" if problem else None
+
+
+def _text(exc: BaseException) -> str:
+    try:
+        return str(exc)[:300]
+    except Exception:  # a hostile __str__
+        return "(no message)"
+
+
+def _inputs_changed(case: Case, args, kwargs) -> bool:
     originals = [*case.args, *case.kwargs.values()]
-    for before, after in zip(originals, [*args, *kwargs.values()], strict=True):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
-            raise AssertionError(
-                f"{label}: {function} changed one of its input arrays in place; "
-                "work on a copy (e.g. X = X.astype(float)) instead"
-            )
+    return any(
+        isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True)
+        for before, after in zip(originals, [*args, *kwargs.values()], strict=True)
+    )
 
 
 def _exercise(obj, check: Check, case: Case):
@@ -138,22 +173,12 @@ def _exercise(obj, check: Check, case: Case):
 
 def load_artifact(path) -> tuple[dict[str, np.ndarray] | None, str]:
     """The arrays of a student's ``.npz`` file, never unpickling; ``(None, reason)`` if bad."""
+    from ..wire import WireError, load_npz
+
     path = Path(path)
     if not path.is_file():
         return None, f"{path.name} was not found: run the cell that saves it with np.savez"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}, ""
-    except Exception as exc:  # any unreadable or pickled content is the student's file's fault
-        return None, f"{path.name} could not be read as an npz file of arrays ({exc})"
-
-
-def _run_artifact_check(check: Check) -> None:
-    arrays, reason = load_artifact(check.artifact)
-    if arrays is None:
-        raise AssertionError(reason)
-    for number, case in enumerate(check.cases(), start=1):
-        problem = check.compare(None, arrays, case)
-        if problem:
-            label = f"hidden case {number}" + (f" ({case.hint})" if case.hint else "")
-            raise AssertionError(f"{label}: {problem}")
+        return load_npz(path), ""
+    except WireError as exc:
+        return None, f"{path.name} could not be read as an npz file of numeric arrays ({exc})"

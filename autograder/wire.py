@@ -1,0 +1,193 @@
+"""Plain data across the sandbox wall: a codec that cannot execute code, and message frames.
+
+Student code runs in a sandboxed worker; everything it hands back (function results, error
+text, saved models) crosses to the grader as *plain data*: ``None``, booleans, numbers,
+strings, numpy arrays of numeric or boolean dtype, and lists, tuples and dicts (keyed by
+strings or numbers) of these. A message is an ``.npz`` archive (never pickled: it is read with
+``allow_pickle=False``) whose ``__meta__`` entry is JSON describing the structure, arrays
+being referenced by name. Sizes are checked before anything is inflated, so a zip bomb or a
+huge declared shape is refused instead of exhausting the grader's memory.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+import zipfile
+
+import numpy as np
+
+MAX_MESSAGE_BYTES = 512 * 2**20  # one frame, compressed or not
+_ALLOWED_KINDS = "biufc"  # bool, int, uint, float, complex: nothing that holds objects
+_LENGTH = struct.Struct(">Q")
+
+
+class WireError(Exception):
+    """Data that is not plain data, or a frame that is malformed or too large."""
+
+
+def encode(value) -> bytes:
+    """``value`` as npz bytes; WireError if it holds anything but plain data."""
+    arrays: dict[str, np.ndarray] = {}
+    meta = _to_meta(value, arrays, depth=0)
+    buffer = io.BytesIO()
+    np.savez(buffer, __meta__=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
+    return buffer.getvalue()
+
+
+def decode(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES):
+    """The value that :func:`encode` wrote, refusing pickles, bombs and malformed input."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise WireError(f"not an npz archive: {exc}") from None
+    if inflated > max_bytes:
+        raise WireError(f"the data would inflate to {inflated / 2**20:.0f} MB, over the limit")
+    arrays = load_npz_bytes(data, max_bytes)
+    if "__meta__" not in arrays:
+        raise WireError("not a grading message: no __meta__ entry")
+    try:
+        meta = json.loads(arrays.pop("__meta__").tobytes().decode())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"unreadable message header: {exc}") from None
+    return _from_meta(meta, arrays, depth=0)
+
+
+def load_npz_bytes(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> dict[str, np.ndarray]:
+    """Every array of an npz archive given as bytes, without unpickling (see load_npz)."""
+    return _load_npz(io.BytesIO(data), max_bytes)
+
+
+def load_npz(path, max_bytes: int = MAX_MESSAGE_BYTES) -> dict[str, np.ndarray]:
+    """Every array of the npz file at ``path``; WireError for pickles, bombs, bad files."""
+    try:
+        with open(path, "rb") as handle:
+            return _load_npz(io.BytesIO(handle.read(max_bytes + 1)), max_bytes)
+    except OSError as exc:
+        raise WireError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _load_npz(handle: io.BytesIO, max_bytes: int) -> dict[str, np.ndarray]:
+    if len(handle.getbuffer()) > max_bytes:
+        raise WireError("the file is larger than the limit")
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > max_bytes:
+                raise WireError("the archive would inflate past the size limit (a zip bomb?)")
+            arrays = {}
+            for info in infos:
+                name = info.filename.removesuffix(".npy")
+                with archive.open(info) as member:
+                    arrays[name] = _read_array(member, info.file_size)
+            return arrays
+    except WireError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
+        raise WireError(f"not a valid npz archive: {exc}") from None
+
+
+def _read_array(member, declared: int) -> np.ndarray:
+    version = np.lib.format.read_magic(member)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
+    else:
+        raise WireError(f"npy format version {version} is not supported")
+    if dtype.hasobject or dtype.kind not in _ALLOWED_KINDS:
+        raise WireError(f"array of dtype {dtype} refused: only numeric arrays are accepted")
+    count = math.prod(shape)
+    if count * dtype.itemsize > declared:
+        raise WireError(f"array header claims {shape} but the data is shorter")
+    data = member.read(count * dtype.itemsize)
+    if len(data) != count * dtype.itemsize:
+        raise WireError("truncated array data")
+    array = np.frombuffer(data, dtype=dtype, count=count)
+    return array.reshape(shape[::-1]).T.copy() if fortran else array.reshape(shape).copy()
+
+
+def _to_meta(value, arrays: dict, depth: int):
+    if depth > 20:
+        raise WireError("data nested more than 20 levels deep")
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return {"int": str(value)}
+    if isinstance(value, float):
+        return {"float": repr(value)} if not math.isfinite(value) else value
+    if isinstance(value, np.ndarray | np.generic):  # numpy scalars keep their dtype (float32)
+        array = np.asarray(value)
+        if array.dtype.hasobject or array.dtype.kind not in _ALLOWED_KINDS:
+            raise WireError(f"an array of dtype {array.dtype} is not plain numeric data")
+        name = f"a{len(arrays)}"
+        arrays[name] = array
+        return {"array" if isinstance(value, np.ndarray) else "scalar": name}
+    if isinstance(value, list | tuple):
+        key = "list" if isinstance(value, list) else "tuple"
+        return {key: [_to_meta(v, arrays, depth + 1) for v in value]}
+    if isinstance(value, dict):
+        if not all(isinstance(k, str | int | float | np.integer | np.floating) for k in value):
+            raise WireError("dict keys must be strings or numbers")
+        return {"dict": [[_to_meta(k, arrays, depth + 1), _to_meta(v, arrays, depth + 1)]
+                         for k, v in value.items()]}
+    raise WireError(f"a {type(value).__name__} is not plain data (numbers, strings, arrays)")
+
+
+def _from_meta(meta, arrays: dict, depth: int):
+    if depth > 21:
+        raise WireError("message nested too deeply")
+    if meta is None or isinstance(meta, bool | str | int | float):
+        return meta
+    if not isinstance(meta, dict) or len(meta) != 1:
+        raise WireError("malformed message structure")
+    (kind, body), = meta.items()
+    if kind == "int":
+        return int(body)
+    if kind == "float":
+        return float(body)
+    if kind in ("array", "scalar"):
+        if body not in arrays:
+            raise WireError(f"message refers to a missing array {body!r}")
+        return arrays[body] if kind == "array" else arrays[body][()]
+    if kind in ("list", "tuple") and isinstance(body, list):
+        items = [_from_meta(v, arrays, depth + 1) for v in body]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict" and isinstance(body, list) and all(
+            isinstance(p, list) and len(p) == 2 for p in body):
+        pairs = [(_from_meta(k, arrays, depth + 1), _from_meta(v, arrays, depth + 1))
+                 for k, v in body]
+        if not all(isinstance(k, str | int | float | np.integer | np.floating) for k, _ in pairs):
+            raise WireError("dict keys must be strings or numbers")
+        return dict(pairs)
+    raise WireError(f"unknown message element {kind!r}")
+
+
+def write_frame(stream, value) -> None:
+    """Send one message: an 8-byte length, then the npz bytes."""
+    payload = encode(value)
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream, max_bytes: int = MAX_MESSAGE_BYTES):
+    """Receive one message; ``EOFError`` when the other side closed the stream."""
+    header = _read_exactly(stream, _LENGTH.size)
+    (length,) = _LENGTH.unpack(header)
+    if length > max_bytes:
+        raise WireError(f"a message of {length / 2**20:.0f} MB is over the limit")
+    return decode(_read_exactly(stream, length), max_bytes)
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError("the stream ended")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
