@@ -30,6 +30,7 @@ lab: $(STAMP)  ## open the labs in JupyterLab
 	$(VENV)/bin/jupyter lab labs/
 
 bench: $(STAMP)  ## benchmarks (figures and ratios against a baseline in the same run)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
 
 clean:
