@@ -1,0 +1,77 @@
+"""What student code sees from inside the sandbox, probed with jobs whose cells report it.
+
+A cell's error message is the one thing a cell can send back on its own, so each probe
+raises with what it found.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder import sandbox
+from autograder.course import REPO_ROOT
+from autograder.runner import run_job
+
+
+def _probe(tmp_path, code: str, limits=None) -> str | None:
+    job_dir = tmp_path / "work"
+    job_dir.mkdir(exist_ok=True)
+    record = run_job({"cells": [{"id": "probe", "source": code}], "tests": []}, job_dir, 900,
+                     limits or sandbox.Limits(), sandbox.hidden_paths([tmp_path]))
+    return record.cells.get("probe")
+
+
+def _report(expression: str) -> str:
+    return f"raise RuntimeError(repr({expression}))"
+
+
+needs_namespaces = pytest.mark.skipif(sandbox.isolation() != "namespaces",
+                                      reason="needs root and namespaces (as in CI)")
+
+
+def test_environment_says_nothing_about_grading(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNLABS_GRADING_SECRET", "x")
+    found = _probe(tmp_path, "import os\n" + _report("sorted(os.environ)"))
+    keys = ast.literal_eval(found.removeprefix("RuntimeError: "))
+    assert not [k for k in keys if "NNLABS" in k or "GRAD" in k or "JUPYTER" in k], keys
+
+
+@needs_namespaces
+def test_runs_as_an_unprivileged_user_without_the_repository(tmp_path):
+    found = _probe(tmp_path, "import os\n" + _report(
+        f"(os.getuid(), os.path.exists({str(REPO_ROOT / 'solutions')!r} + '/lab1_knn'), "
+        f"os.path.exists({str(tmp_path)!r}), os.listdir('.'))"))
+    seen = ast.literal_eval(found.removeprefix("RuntimeError: "))
+    uid, solutions_visible, grader_tmp_visible, listing = seen
+    assert uid >= sandbox.SANDBOX_UID_BASE
+    assert not solutions_visible and not grader_tmp_visible
+    assert listing == []
+
+
+@needs_namespaces
+def test_no_network_interface_but_loopback(tmp_path):
+    found = _probe(tmp_path, "import socket\n" + _report(
+        "sorted(name for _, name in socket.if_nameindex())"))
+    assert ast.literal_eval(found.removeprefix("RuntimeError: ")) == ["lo"]
+
+
+def test_a_cell_that_never_ends_is_stopped(tmp_path):
+    found = _probe(tmp_path, "while True:\n    pass\n", sandbox.Limits(cell_seconds=2))
+    assert "timed out" in found
+
+
+def test_limits_only_fallback_still_grades_and_stops_runaways(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "isolation", lambda: "limits-only")
+    assert _probe(tmp_path, "x = 1") is None
+    assert "MemoryError" in _probe(tmp_path, "import numpy as np\nbig = np.ones((30, 2**30))")
+    assert "timed out" in _probe(tmp_path, "while True:\n    pass\n",
+                                 sandbox.Limits(cell_seconds=2))
+
+
+def test_hidden_paths_never_nest(tmp_path):
+    hidden = sandbox.hidden_paths([tmp_path, tmp_path / "inner", Path(os.getcwd())])
+    assert not [h for h in hidden if any(o in h.parents for o in hidden)]
