@@ -1,0 +1,19 @@
+"""The backward pass lets dout through the kept units without the 1/p factor."""
+# ruff: noqa: F401, F821, F841
+
+
+BREAKS = "test_dropout_backward"
+
+
+def dropout_backward(dout, cache):
+    """Backward pass of dropout_forward.
+
+    Inputs: dout, upstream gradient shaped like x.  cache: what dropout_forward returned.
+    Returns dx shaped like x.
+    """
+    dropout_param, mask = cache
+    if dropout_param["mode"] == "train":
+        dx = dout * (mask != 0)
+    else:
+        dx = dout
+    return dx

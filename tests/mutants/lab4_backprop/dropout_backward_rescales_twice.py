@@ -1,0 +1,19 @@
+"""The cached mask already holds 1/p, and the backward pass divides by p again."""
+# ruff: noqa: F401, F821, F841
+
+
+BREAKS = "test_dropout_backward"
+
+
+def dropout_backward(dout, cache):
+    """Backward pass of dropout_forward.
+
+    Inputs: dout, upstream gradient shaped like x.  cache: what dropout_forward returned.
+    Returns dx shaped like x.
+    """
+    dropout_param, mask = cache
+    if dropout_param["mode"] == "train":
+        dx = dout * mask / dropout_param["p"]
+    else:
+        dx = dout
+    return dx

@@ -1,0 +1,16 @@
+"""The gradient passes everywhere."""
+# ruff: noqa: F401, F821, F841
+
+
+BREAKS = "test_relu_backward"
+
+
+def relu_backward(dout, cache):
+    """Backward pass of relu_forward.
+
+    Inputs: dout, upstream gradient shaped like x.  cache: what relu_forward returned.
+    Returns dx shaped like x: dout where x > 0, else 0.
+    """
+    x = cache
+    dx = dout.copy()
+    return dx

@@ -1,0 +1,16 @@
+"""The upstream gradient is forgotten."""
+# ruff: noqa: F401, F821, F841
+
+
+BREAKS = "test_sigmoid_backward"
+
+
+def sigmoid_backward(dout, cache):
+    """Backward pass of sigmoid_forward, using the output s: dx = s * (1 - s).
+
+    Inputs: dout, upstream gradient shaped like x.  cache: what sigmoid_forward returned.
+    Returns dx shaped like x.
+    """
+    s = cache
+    dx = s * (1 - s)
+    return dx

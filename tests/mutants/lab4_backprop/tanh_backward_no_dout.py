@@ -1,0 +1,16 @@
+"""The upstream gradient is forgotten."""
+# ruff: noqa: F401, F821, F841
+
+
+BREAKS = "test_tanh_backward"
+
+
+def tanh_backward(dout, cache):
+    """Backward pass of tanh_forward, using the output t: dx = 1 - t**2.
+
+    Inputs: dout, upstream gradient shaped like x.  cache: what tanh_forward returned.
+    Returns dx shaped like x.
+    """
+    t = cache
+    dx = 1 - t**2
+    return dx

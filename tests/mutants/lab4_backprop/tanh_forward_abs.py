@@ -1,0 +1,17 @@
+"""tanh(|x|): negative inputs come out positive."""
+# ruff: noqa: F401, F821, F841
+
+import numpy as np
+
+BREAKS = "test_tanh_forward"
+
+
+def tanh_forward(x):
+    """Hyperbolic tangent, elementwise.
+
+    Inputs: x, any shape.
+    Returns (out, cache): out shaped like x, in (-1, 1); cache = out for tanh_backward.
+    """
+    out = np.tanh(np.abs(x))
+    cache = out
+    return out, cache
