@@ -138,6 +138,12 @@ def _conv_output_hint(expected_out, got_out, case: Case) -> str:
                 "it is (no flipping; deep-learning convolution is a cross-correlation)")
     if np.allclose(got_out, expected_out - b.reshape(1, -1, 1, 1), rtol=1e-4, atol=1e-6):
         return "the bias is missing: add b[f] to every output of filter f"
+    N, F, H_out, W_out = expected_out.shape
+    scrambled = expected_out.transpose(1, 0, 2, 3).reshape(N, F, H_out, W_out)
+    if N > 1 and F > 1 and np.allclose(got_out, scrambled, rtol=1e-4, atol=1e-6):
+        return ("examples and filters are mixed up: the product w_rows @ cols has shape "
+                "(F, N * H_out * W_out), so reshape it to (F, N, H_out, W_out) and then move "
+                "the filter axis second with transpose(1, 0, 2, 3)")
     if s > 1:
         dense = conv(x, w, b, {"stride": 1, "pad": p})[0]
         H_out, W_out = expected_out.shape[2:]
@@ -146,7 +152,8 @@ def _conv_output_hint(expected_out, got_out, case: Case) -> str:
                     "starts at row i * stride and column j * stride of the padded input")
         return f"stride {s} here: does the window of output (i, j) start at (i*s, j*s)?"
     if p > 0:
-        return f"pad {p} here: pad every side of the input with {p} zeros (np.pad)"
+        return (f"pad {p} here: are the windows taken from the input padded with {p} zeros on "
+                "every side (np.pad), and does out[n, f, i, j] start at x_pad row i, column j?")
     return "each output is sum(window * w[f]) + b[f] over all channels of the window"
 
 
@@ -167,7 +174,6 @@ def _compare_conv_forward(expected, got, case: Case, fast: bool) -> str | None:
     if problem or "raised" in expected:
         return problem
     result = got["result"]
-    size = 5 if fast else 2
     if not isinstance(result, tuple) or len(result) != 2:
         return f"{name} should return the pair (out, cache), got {type(result).__name__}"
     out, cache = result
@@ -248,6 +254,10 @@ def compare_conv_backward(expected, got, case: Case) -> str | None:
                 "sum dout over the examples and both spatial axes, axes (0, 2, 3)")
     problem = _array_problem("db", exp_db, db_arr, float(dout.size / F * np.abs(dout).max()))
     if problem:
+        if np.allclose(db_arr, dout.reshape(F, -1).sum(axis=1), rtol=1e-4, atol=1e-8):
+            return (f"{problem}. dout has shape (N, F, H_out, W_out): bring it to the (F, "
+                    "N * H_out * W_out) layout with dout.transpose(1, 0, 2, 3).reshape(F, -1); "
+                    "a plain reshape mixes filters and examples")
         return f"{problem}. Sum dout over the examples and both spatial axes, axes (0, 2, 3)"
     dx_arr, problem = as_array(dx, "dx")
     if problem:
@@ -267,9 +277,16 @@ def compare_conv_backward(expected, got, case: Case) -> str | None:
         return problem
     scale = float(dout.shape[0] * dout.shape[2] * dout.shape[3] * np.abs(dout).max()
                   * np.abs(x).max())
+    dw_arr, problem = as_array(dw, "dw")
+    if problem:
+        return problem
+    if dw_arr.shape == exp_dw.shape and np.allclose(dw_arr * x.shape[0], exp_dw, rtol=1e-4,
+                                                    atol=1e-8) and x.shape[0] > 1:
+        return ("dw is N times too small: a layer's backward pass applies the chain rule "
+                "only; the averaging over the batch happens once, in the loss")
     dw_hint = stride_hint or ("dw[f] collects dout[n, f, i, j] times the window of the padded "
                               "input, summed over n, i and j")
-    return _array_problem("dw", exp_dw, dw, scale, dw_hint)
+    return _array_problem("dw", exp_dw, dw_arr, scale, dw_hint)
 
 
 # ------------------------------------------------------------------------------ pooling cases
@@ -356,13 +373,16 @@ def compare_pool_backward(expected, got, case: Case) -> str | None:
         return problem
     if got_arr.shape != x.shape:
         return f"dx has shape {got_arr.shape} but should have the shape of x, {x.shape}"
+    hints = ["Each window's gradient goes to the position of its maximum only"]
     if s < ph or s < pw:
-        hint = ("The windows overlap here: an input that is the maximum of several windows "
-                "must receive the sum of their gradients (dx[...] += ..., not =)")
-    else:
-        hint = ("Each window's gradient goes to the position of its maximum only (use the "
-                "stride to find the window, and pool_width to turn a flat argmax into a row "
-                "and a column)")
+        hints.append("the windows overlap here, so an input that is the maximum of several "
+                     "windows must receive the sum of their gradients (dx[...] += ..., not =)")
+    if s > 1:
+        hints.append(f"window (i, j) starts at (i*stride, j*stride), stride {s} here")
+    if ph != pw:
+        hints.append("for these non-square windows a flat argmax k is at row k // pool_width "
+                     "and column k % pool_width of its window")
+    hint = "; ".join(hints)
     windows = max(1, -(-ph // s)) * max(1, -(-pw // s))
     return _array_problem("dx", expected, got_arr, float(windows * np.abs(dout).max()), hint)
 
@@ -445,10 +465,16 @@ def compare_col2im(expected, got, case: Case) -> str | None:
                 f"off so that it has x_shape, {tuple(x_shape)}")
     if arr.shape != tuple(x_shape):
         return f"the result has shape {arr.shape} but should have x_shape, {tuple(x_shape)}"
-    overlap = s < HH or s < WW
-    hint = ("Windows overlap here: a pixel must collect the sum of all the entries copied from "
-            "it (+=, not =)" if overlap else
-            "Each entry goes back to the pixel im2col copied it from (same layout as im2col)")
+    hints = []
+    if s < HH or s < WW:
+        hints.append("windows overlap here: a pixel must collect the sum of all the entries "
+                     "copied from it (+=, not =)")
+    if s > 1:
+        hints.append(f"window (i, j) goes back to rows i*stride.. and columns j*stride.. of the "
+                     f"padded image, stride {s} here")
+    hint = "; ".join(hints) or ("each entry goes back to the pixel im2col copied it from (same "
+                                "layout as im2col)")
+    hint = hint[0].upper() + hint[1:]
     per_pixel = -(-HH // s) * -(-WW // s)
     return _array_problem("col2im's result", expected, arr,
                           float(per_pixel * np.abs(cols).max()), hint)
@@ -579,7 +605,7 @@ def compare_convnet(expected, got, case: Case) -> str | None:
                         "missing")
             if np.allclose(missing, reg * params[name], rtol=1e-4, atol=1e-8):
                 return (f"{problem}. The derivative of reg * sum({name}**2) is 2 * reg * {name}, "
-                        "not reg * {name}")
+                        f"not reg * {name}")
         return (f"{problem}. Go backwards through the same layers with their caches: affine, "
                 "relu, affine, max pool, relu, conv")
     return None
