@@ -33,7 +33,8 @@ class RunRecord:
     tests: dict[str, list[dict] | str] = field(default_factory=dict)
     timeouts: list[str] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the whole run, restarts included
+    busy: float = 0.0  # of which the student's cells and the hidden cases ran
     starts: int = 0
 
 
@@ -96,6 +97,7 @@ def _one_worker(job, job_dir, slot, limits, hide, record: RunRecord, budget: flo
             log.close()
     channel = _Channel(from_worker_r, to_worker_w)
     current: tuple[str, str] | None = None
+    item_started = time.monotonic()
     try:
         channel.send(job)
         deadline_total = time.monotonic() + budget
@@ -119,15 +121,18 @@ def _one_worker(job, job_dir, slot, limits, hide, record: RunRecord, budget: flo
             kind = event.get("event") if isinstance(event, dict) else None
             if kind in ("cell_start", "test_start"):
                 current = (kind.split("_")[0], str(event.get("id")))
-                item_deadline = time.monotonic() + limits.cell_seconds
+                item_started = time.monotonic()
+                item_deadline = item_started + limits.cell_seconds
             elif kind == "cell_done":
                 record.cells[str(event.get("id"))] = event.get("error")
+                record.busy += time.monotonic() - item_started
                 current, item_deadline = None, deadline_total
             elif kind == "test_done" and current == ("test", event.get("id")):
                 results = event.get("results")
                 if not isinstance(results, list):
                     raise WireError("malformed test result")
                 record.tests.setdefault(current[1], results)  # first answer stands
+                record.busy += time.monotonic() - item_started
                 current, item_deadline = None, deadline_total
             elif kind == "oracle" and current and current[0] == "test" and oracle:
                 channel.send(oracle(current[1], event.get("name"), event.get("args"),
