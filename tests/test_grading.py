@@ -1,10 +1,11 @@
 """End to end: the sandboxed grader on sample submissions of every lab, on bundled data.
 
 One grading run per lab (module fixture) feeds the assertions: full marks for the solution and
-every correct alternative, zero for the blank release on every graded cell, each known mistake
-losing exactly its own test's points (the same files the in-process tests use, here through
-the sandbox), clear rows for missing and corrupt notebooks, feedback without hidden test code,
-submissions left untouched, grades in nbgrader's gradebook, and a run that resumes.
+every correct alternative, zero for the blank release on every graded cell, a known mistake
+per graded test losing exactly that test's points (the same files the in-process tests use,
+here through the sandbox), clear rows for missing and corrupt notebooks, feedback without
+hidden test code, submissions left untouched, grades in nbgrader's gradebook, and a run that
+resumes.
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 def _write_samples(lab, release: Path, submitted: Path) -> dict:
     samples = {"solution": "solution", "blank": "blank"}
-    samples.update({f"mutant-{m.name}": m for m in variants(lab.name, "mutants")})
+    # One known mistake per graded test through the sandbox (tests/test_checks.py runs every
+    # mutant in-process with the same attempt and judge code).
+    first_per_test = {}
+    for mutant in variants(lab.name, "mutants"):
+        first_per_test.setdefault(mutant.breaks, mutant)
+    samples.update({f"mutant-{m.name}": m for m in first_per_test.values()})
     samples.update({f"alternative-{a.name}": a for a in variants(lab.name, "alternatives")})
     for student, variant in samples.items():
         folder = submitted / student / lab.name
