@@ -63,7 +63,7 @@ class Prepared:
 
     student: str
     job: dict
-    files: dict[str, bytes]
+    files: dict[str, Path]  # saved models and other data files, read when the job runs
     unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # nb -> status, why
     tampering: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -255,7 +255,7 @@ class Grader:
     def execute(self, prepared: Prepared, slot: int | None = None) -> RunRecord | None:
         if not prepared.job["cells"] and not prepared.job["tests"]:
             return None
-        return execute(self.lab.name, prepared.job, prepared.files, self.limits, self.hide,
+        return execute(self.lab.name, prepared.job, _read(prepared.files), self.limits, self.hide,
                        self.out / "logs" / f"{prepared.student}.log", slot)
 
     def record_in_gradebook(self, rows: list[TestResult], folders: dict[str, Path]) -> None:
@@ -321,7 +321,11 @@ def _case_data(case: Case) -> dict:
     return {"args": list(case.args), "kwargs": case.kwargs, "max_bytes": case.max_bytes}
 
 
-def _data_files(folder: Path, prepared: Prepared) -> dict[str, bytes]:
+def _read(files: dict[str, Path]) -> dict[str, bytes]:
+    return {name: path.read_bytes() for name, path in files.items()}
+
+
+def _data_files(folder: Path, prepared: Prepared) -> dict[str, Path]:
     """The submission's other files (saved models), regular files only, size-capped."""
     files, total = {}, 0
     if not folder.is_dir():
@@ -334,7 +338,7 @@ def _data_files(folder: Path, prepared: Prepared) -> dict[str, bytes]:
             prepared.notes.append(f"{path.name} was left out: the submission is over "
                                   f"{MAX_SUBMISSION_BYTES // 2**20} MB")
             continue
-        files[path.name] = path.read_bytes()
+        files[path.name] = path
         total += size
     return files
 
@@ -449,14 +453,20 @@ def _run_on_dask(address: str, grader: Grader, runnable: list[Prepared], finish)
         raise CourseError("--scheduler needs dask.distributed: pip install 'nnlabs[cluster]'"
                           ) from None
     with Client(address) as client:
-        futures = {
-            client.submit(execute, grader.lab.name, p.job, p.files, grader.limits,
-                          grader.hide, None, None, pure=False,
-                          key=f"grade-{p.student}"): p
-            for p in runnable
-        }
-        for future in dask_completed(futures):
-            finish(futures[future], future.result())
+        # A window of jobs in flight, so saved models are read only shortly before they run.
+        window = max(4, 4 * len(client.scheduler_info().get("workers", {})))
+        pending, futures = list(runnable), {}
+        queue = dask_completed()
+        while pending or futures:
+            while pending and len(futures) < window:
+                p = pending.pop(0)
+                future = client.submit(execute, grader.lab.name, p.job, _read(p.files),
+                                       grader.limits, grader.hide, None, None, pure=False,
+                                       key=f"grade-{p.student}")
+                futures[future] = p
+                queue.add(future)
+            future = next(queue)
+            finish(futures.pop(future), future.result())
 
 
 def _progress_bar(total: int, done: int, lab_name: str, enabled: bool):
