@@ -31,8 +31,8 @@ def adam(w, dw, config=None):
     t = config["t"] + 1
     m = beta1 * config["m"] + (1 - beta1) * dw
     v = beta2 * config["v"] + (1 - beta2) * dw**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
+    m_unbiased = m / (1 - beta1**t)
+    v_unbiased = v / (1 - beta2**t)
+    next_w = w - config["learning_rate"] * m_unbiased / (np.sqrt(v_unbiased) + config["epsilon"])
     config["m"], config["v"] = m, v
     return next_w, config

@@ -42,11 +42,11 @@ class FullyConnectedNet:
         self.dropout_param = {"mode": "train", "p": dropout_keep}
         if seed is not None:
             self.dropout_param["seed"] = seed
-        rng = np.random.default_rng(seed)
+        draw = np.random.default_rng(seed).standard_normal
         dims = [input_dim, *hidden_dims, num_classes]
         for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:], strict=True), start=1):
             std = 1.0 / fan_in if weight_scale == "fan_in" else weight_scale
-            self.params[f"W{layer}"] = std * rng.standard_normal((fan_in, fan_out))
+            self.params[f"W{layer}"] = std * draw((fan_in, fan_out))
             self.params[f"b{layer}"] = np.zeros(fan_out)
 
     def loss(self, X, y=None):
