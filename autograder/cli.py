@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="release, sample submissions, grading, on bundled data")
     demo.add_argument("--out", type=Path, default=Path("demo-output"))
-    demo.add_argument("--lab", default="lab1_knn")
+    demo.add_argument("--lab", default="all", help="one lab folder name (default: every lab)")
     return parser
 
 

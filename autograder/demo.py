@@ -1,22 +1,23 @@
-"""The main job: build the release, make sample submissions, grade them, print the table.
+"""The main job: build each lab's release, make sample submissions, grade them, print tables.
 
-Runs on the bundled data subset so it is quick and the same on every machine.
+The sample submissions are the solution, the blank release, typical mistakes from
+tests/mutants, a correct variant, a missing and a truncated notebook; a saved model, where a
+lab grades one, is trained from the reference on the bundled data. Takes a minute or two.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
 
 import nbformat
 
-from .course import REPO_ROOT, get_lab
+from .course import REPO_ROOT, all_labs, get_lab
 from .grade import grade_all
 from .release import build_release
 from .report import summary_table, write_csv, write_feedback
-from .samples import load_variant, make_submission
+from .samples import load_variant, make_submission, write_examples
 
 # One typical mistake per graded function, and one correct but different (float32) solution.
 DEMO_VARIANTS = {
@@ -25,6 +26,13 @@ DEMO_VARIANTS = {
         "mutants/no_loops_broadcast_3d",
         "mutants/predict_ties_to_largest",
         "mutants/cv_validates_on_training",
+        "alternatives/float32_everywhere",
+    ],
+    "lab2_linear": [
+        "mutants/svm_vectorized_sums",
+        "mutants/softmax_vectorized_unstable",
+        "mutants/train_same_batch",
+        "mutants/train_never_updates",
         "alternatives/float32_everywhere",
     ],
 }
@@ -38,12 +46,17 @@ def write_samples(lab_name: str, release_dir: Path, submitted: Path) -> list[str
         kind, name = entry.split("/")
         path = REPO_ROOT / "tests" / kind / lab_name / f"{name}.py"
         samples[f"{kind[:-1]}-{name}"] = load_variant(path)
+    models = write_examples(lab_name, submitted / "solution" / lab_name)
     for student, variant in samples.items():
         folder = submitted / student / lab_name
         folder.mkdir(parents=True, exist_ok=True)
         for notebook in lab.notebooks:
             nb = make_submission(lab_name, notebook.name, variant, release_dir)
             nbformat.write(nb, folder / notebook.name)
+        if variant != "blank":  # a mistake in code should not also cost the saved model
+            for model in models:
+                if model.parent != folder:
+                    shutil.copyfile(model, folder / model.name)
     # Two broken hand-ins: a notebook that never arrived and one cut off mid-upload.
     (submitted / "missing-notebook" / lab_name).mkdir(parents=True, exist_ok=True)
     corrupt = submitted / "corrupt-json" / lab_name
@@ -54,15 +67,22 @@ def write_samples(lab_name: str, release_dir: Path, submitted: Path) -> list[str
     return [*samples, "missing-notebook", "corrupt-json"]
 
 
-def run_demo(out_dir: Path, lab_name: str = "lab1_knn") -> int:
-    from course_utils.data import BUNDLED_DIR
-
-    os.environ["NNLABS_DATA"] = str(BUNDLED_DIR)  # the notebooks' kernels inherit this
+def run_demo(out_dir: Path, lab_name: str = "all") -> int:
+    """Every lab (or the named one): release, sample submissions, sandboxed grading, table."""
     out_dir = Path(out_dir).resolve()
     if out_dir.exists():
         shutil.rmtree(out_dir)
     started = time.perf_counter()
-    print(f"1. Building the student release of {lab_name} from solutions/ ...")
+    names = [lab.name for lab in all_labs()] if lab_name == "all" else [lab_name]
+    for name in names:
+        _demo_lab(name, out_dir / name)
+    print(f"done in {time.perf_counter() - started:.0f} s; outputs in {out_dir}")
+    return 0
+
+
+def _demo_lab(lab_name: str, out_dir: Path) -> None:
+    print(f"\n== {lab_name} ==")
+    print("1. Building the student release from solutions/ ...")
     build_release([get_lab(lab_name)], out_dir / "release")
     print("2. Writing sample submissions (solution, blank, typical mistakes, broken files) ...")
     students = write_samples(lab_name, out_dir / "release", out_dir / "submitted")
@@ -72,8 +92,5 @@ def run_demo(out_dir: Path, lab_name: str = "lab1_knn") -> int:
     write_feedback(rows, out_dir / "feedback")
     print()
     print(summary_table(rows))
-    print()
-    print(f"grades: {csv_path}\nfeedback: {out_dir / 'feedback'}\n"
+    print(f"\ngrades: {csv_path}\nfeedback: {out_dir / 'feedback'}\n"
           f"nbgrader course (gradebook, autograded notebooks): {out_dir / 'nbgrader'}")
-    print(f"done in {time.perf_counter() - started:.0f} s")
-    return 0

@@ -129,7 +129,8 @@ class Grader:
                  for grade_id in self.solution_ids[name]]
         expected = self.expected()
         tests = [{"id": test_id, "lab": self.lab.name,
-                  "cases": [_case_data(case) for case in expected[test_id][0]]}
+                  "cases": [_case_data(case, self.checks[test_id])
+                            for case in expected[test_id][0]]}
                  for test_id in self._test_order(prepared)]
         prepared.job = {"cells": cells, "tests": tests}
         prepared.fingerprint = _fingerprint(self.version, folder)
@@ -317,7 +318,9 @@ def execute(lab_name: str, job: dict, files: dict[str, bytes], limits: sandbox.L
             shutil.rmtree(job_dir, ignore_errors=True)  # files belong to the sandbox user
 
 
-def _case_data(case: Case) -> dict:
+def _case_data(case: Case, check) -> dict:
+    if check.artifact is not None:  # the worker only reads the file; the judge needs the data
+        return {"args": [], "kwargs": {}, "max_bytes": None}
     return {"args": list(case.args), "kwargs": case.kwargs, "max_bytes": case.max_bytes}
 
 
@@ -437,7 +440,7 @@ def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool 
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
             futures = {pool.submit(grader.execute, p): p for p in runnable}
             for future in as_completed(futures):
-                finish(futures[future], future.result())
+                finish(futures[future], _record_of(future))
     if bar:
         bar.close()
     rows = [row for student in sorted(results) for row in results[student]]
@@ -466,7 +469,17 @@ def _run_on_dask(address: str, grader: Grader, runnable: list[Prepared], finish)
                 futures[future] = p
                 queue.add(future)
             future = next(queue)
-            finish(futures.pop(future), future.result())
+            finish(futures.pop(future), _record_of(future))
+
+
+def _record_of(future) -> RunRecord:
+    """The run's record; a failure of the grading machinery itself becomes that submission's
+    outcome instead of stopping the class (it is a bug to report, with its message)."""
+    try:
+        return future.result()
+    except Exception as exc:  # one bad run must not stop the others
+        return RunRecord(crashes=[f"the grader failed on this submission ({type(exc).__name__}: "
+                                  f"{exc}); please report it"])
 
 
 def _progress_bar(total: int, done: int, lab_name: str, enabled: bool):

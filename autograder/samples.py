@@ -100,3 +100,16 @@ def _swap_definitions(source: str, replacements: dict[str, str]) -> str:
         start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
         lines[start:node.end_lineno] = replacements[node.name].splitlines()
     return "\n".join(lines) + "\n"
+
+
+def write_examples(lab_name: str, folder: Path) -> list[Path]:
+    """Files a correct submission hands in besides its notebooks (a trained model), written
+    by each artifact check's ``example`` from the reference solution."""
+    from .checks import lab_checks
+
+    written = []
+    for check in lab_checks(lab_name).values():
+        if check.artifact and check.example:
+            check.example(Path(folder))
+            written.append(Path(folder) / check.artifact)
+    return written

@@ -51,9 +51,11 @@ def decode(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES):
         raise WireError("not a grading message: no __meta__ entry")
     try:
         meta = json.loads(arrays.pop("__meta__").tobytes().decode())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"unreadable message header: {exc}") from None
-    return _from_meta(meta, arrays, depth=0)
+        return _from_meta(meta, arrays, depth=0)
+    except WireError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise WireError(f"malformed message: {type(exc).__name__}: {exc}") from None
 
 
 def load_npz_bytes(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> dict[str, np.ndarray]:
@@ -115,10 +117,6 @@ def _to_meta(value, arrays: dict, depth: int):
         raise WireError("data nested more than 20 levels deep")
     if value is None or isinstance(value, bool | str):
         return value
-    if isinstance(value, int):
-        return {"int": str(value)}
-    if isinstance(value, float):
-        return {"float": repr(value)} if not math.isfinite(value) else value
     if isinstance(value, np.ndarray | np.generic):  # numpy scalars keep their dtype (float32)
         array = np.asarray(value)
         if array.dtype.hasobject or array.dtype.kind not in _ALLOWED_KINDS:
@@ -126,6 +124,10 @@ def _to_meta(value, arrays: dict, depth: int):
         name = f"a{len(arrays)}"
         arrays[name] = array
         return {"array" if isinstance(value, np.ndarray) else "scalar": name}
+    if isinstance(value, int):
+        return {"int": str(int(value))}
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"float": repr(float(value))}
     if isinstance(value, list | tuple):
         key = "list" if isinstance(value, list) else "tuple"
         return {key: [_to_meta(v, arrays, depth + 1) for v in value]}

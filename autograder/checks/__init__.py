@@ -45,6 +45,8 @@ class Check:
     ``artifact``: a file the student saves with ``np.savez`` (a trained model). The check
     loads it with ``allow_pickle=False`` and ``compare(None, arrays, case)`` judges the dict
     of arrays (``None`` when the file is missing or unreadable); nothing is re-run.
+    ``example(folder)``: for an artifact check, writes a file that passes it, made with the
+    reference solution (the demo's and the tests' sample submissions hand it in).
     """
 
     function: str | None
@@ -53,6 +55,7 @@ class Check:
     use_reference_for: tuple[str, ...] = ()
     driver: Callable[[object, Case], object] | None = None
     artifact: str | None = None
+    example: Callable[[Path], None] | None = None
 
 
 def lab_checks(lab_name: str) -> dict[str, Check]:
