@@ -95,7 +95,7 @@ EXPRESSIONS = {
 def _chain(a, n):
     h = a
     for _ in range(n):
-        h = (h * 0.9 + a * 0.1).tanh() + h * 0.5
+        h = (h * 0.9 + a * 0.1).tanh() * 1.5  # h used once per step: no exponential replay
     return h
 
 
@@ -181,7 +181,7 @@ def value_backward_cases():
     yield Case(("reuse", (3.0,)), hint="a * a + a: a node used by two gates")
     yield Case(("diamond", (0.7, -1.2)),
                hint="an intermediate node used by several gates (a diamond-shaped graph)")
-    yield Case(("deep_chain", (0.3,)), hint="a 30-step chain where every step reuses nodes")
+    yield Case(("deep_chain", (0.3,)), hint="a 30-step chain that uses the input at every step")
     yield Case(("mlp", tuple(rng.uniform(-1.5, 1.5, 8))), hint="a tiny two-unit network")
     yield Case(("mixed", (1.3, -0.4)), hint="a mix of every gate")
 
@@ -863,6 +863,26 @@ class ScriptedModel:
         return loss, {"w": -np.ones(3), "b": -0.5 * np.ones(2)}
 
 
+def _sgd_rule(w, dw, config):
+    """Plain SGD as a function, changing config in place like the lab's rules (so a Trainer
+    that shares one config between parameters shows it)."""
+    config.setdefault("learning_rate", 1e-2)
+    return w - config["learning_rate"] * dw, config
+
+
+def _momentum_rule(w, dw, config):
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+# Cases name these as "@sgd" / "@momentum" (cases must be plain data); the driver swaps in the
+# functions. Only the "adam" case goes through the name lookup and the reference update rule.
+_RULES = {"@sgd": _sgd_rule, "@momentum": _momentum_rule}
+
+
 def _trainer_data(n_train):
     X_train = np.zeros((n_train, 2))
     X_train[:, 0] = 2.0  # never below a script value: training accuracy 0 whatever happens
@@ -875,28 +895,28 @@ def _trainer_data(n_train):
 
 def trainer_cases():
     yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.2], 50, 10),
-               {"update_rule": "sgd", "optim_config": {"learning_rate": 0.1},
+               {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.1},
                 "num_epochs": 6, "batch_size": 10, "seed": 0},
                hint="6 epochs of plain SGD, no decay; the best validation accuracy is epoch 5")
     yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.2], 50, 10),
-               {"update_rule": "sgd", "optim_config": {"learning_rate": 0.1}, "lr_decay": 0.5,
+               {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.1}, "lr_decay": 0.5,
                 "num_epochs": 6, "batch_size": 10, "seed": 0},
                hint="learning-rate decay 0.5 after every epoch")
     yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.7, 0.2], 40, 8),
-               {"update_rule": "sgd", "optim_config": {"learning_rate": 1.0}, "patience": 2,
+               {"update_rule": "@sgd", "optim_config": {"learning_rate": 1.0}, "patience": 2,
                 "num_epochs": 7, "batch_size": 8, "seed": 1},
                hint="patience 2: epochs 3 and 4 bring no new best, so training stops "
                     "after epoch 4 and keeps the parameters of epoch 2")
     yield Case(([0.2, 0.4, 0.6, 0.5, 0.5, 0.5, 0.5], 30, 10),
-               {"update_rule": "sgd", "optim_config": {"learning_rate": 0.2}, "patience": 3,
+               {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.2}, "patience": 3,
                 "lr_decay": 0.9, "num_epochs": 7, "batch_size": 10, "seed": 2},
                hint="patience 3 with decay 0.9: a tie is not an improvement")
     yield Case(([0.5, 0.6, 0.7], 30, 10),
-               {"update_rule": "sgd_momentum",
+               {"update_rule": "@momentum",
                 "optim_config": {"learning_rate": 0.1, "momentum": 0.9},
                 "num_epochs": 3, "batch_size": 10, "seed": 3},
-               hint='update_rule="sgd_momentum": parameters w (3,) and b (2,) each need their '
-                    "own velocity")
+               hint="a momentum update rule given as a function: parameters w (3,) and b (2,) "
+                    "each need their own copy of optim_config for their own velocity")
     yield Case(([0.5, 0.6], 60, 50),
                {"update_rule": "adam", "optim_config": {"learning_rate": 0.01},
                 "num_epochs": 2, "batch_size": 50, "seed": 4},
@@ -907,6 +927,7 @@ def trainer_cases():
 def trainer_driver(cls, case: Case):
     script, n_train, per_epoch_batch = case.args
     kwargs = copy.deepcopy(case.kwargs)
+    kwargs["update_rule"] = _RULES.get(kwargs["update_rule"], kwargs["update_rule"])
     per_epoch = max(n_train // kwargs["batch_size"], 1)
     model = ScriptedModel(script, per_epoch)
     trainer = cls(model, _trainer_data(n_train), num_train_samples=None, **kwargs)
