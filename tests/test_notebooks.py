@@ -26,6 +26,10 @@ NOTEBOOKS = [(lab.name, nb) for lab in all_labs() for nb in lab.notebooks]
 def test_instructor_notebook_runs_on_bundled_data(lab, path, tmp_path, monkeypatch):
     monkeypatch.setenv("NNLABS_DATA", str(BUNDLED_DIR))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    # OpenBLAS threads spin-wait for a partner core; on a shared 2-core machine that stalls
+    # whole cells (measured: 2-4x slower steps at load 4-7), so the timings printed here
+    # would say more about the load than about the notebook.
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
