@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reference import solution_namespace
 from . import Case, Check
 from .compare import as_array, eps_of, first_mismatch
 
@@ -19,6 +18,10 @@ LAB = "lab5_convnets"
 
 
 def _ref(name: str):
+    # Imported here, not at the top: the sandboxed worker imports this module too, and
+    # has neither the solutions nor time for nbformat's import (seconds).
+    from ..reference import solution_namespace
+
     return solution_namespace(LAB)[name]
 
 
