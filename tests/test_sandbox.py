@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from autograder import sandbox
-from autograder.course import REPO_ROOT
+from autograder.course import REPO_ROOT, all_labs
 from autograder.runner import run_job
 
 
@@ -75,3 +78,15 @@ def test_limits_only_fallback_still_grades_and_stops_runaways(tmp_path, monkeypa
 def test_hidden_paths_never_nest(tmp_path):
     hidden = sandbox.hidden_paths([tmp_path, tmp_path / "inner", Path(os.getcwd())])
     assert not [h for h in hidden if any(o in h.parents for o in hidden)]
+
+
+@pytest.mark.parametrize("lab", [lab.name for lab in all_labs()])
+def test_the_worker_starts_without_the_solutions_or_nbformat(lab):
+    # The worker imports each lab's checks; importing the reference there would fail in the
+    # sandbox (no solutions/) and nbformat alone costs seconds per submission.
+    code = (f"import sys, autograder.worker, autograder.checks.{lab}; "
+            "print(sorted(m for m in ('nbformat', 'autograder.reference') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
+                          cwd=tempfile.gettempdir(), timeout=120)
+    assert proc.returncode == 0, proc.stderr[-1000:]
+    assert proc.stdout.strip() == "[]"
