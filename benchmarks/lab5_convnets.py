@@ -100,7 +100,7 @@ def main() -> None:
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
           f"medians of {ARGS.repeats} runs, forward + backward")
     print()
-    header = f"{'layer':<34} {'dtype':<8} {'fast s':>9} {'torch s':>9} {'fast/torch':>11}"
+    header = f"{'layer':<40} {'dtype':<8} {'fast s':>9} {'torch s':>9} {'fast/torch':>11}"
     print(header)
     rng = np.random.default_rng(0)
     results = {}
@@ -115,18 +115,18 @@ def main() -> None:
             label = f"{name}: x {x_shape}, w {w_shape}"
             ratio = f"{t_fast / t_torch:10.2f}x" if t_torch else f"{'-':>11}"
             torch_s = f"{t_torch:9.4f}" if t_torch else f"{'-':>9}"
-            print(f"{label:<34} {np.dtype(dtype).name:<8} {t_fast:9.4f} {torch_s} {ratio}")
+            print(f"{label:<40} {np.dtype(dtype).name:<8} {t_fast:9.4f} {torch_s} {ratio}")
     print("goal: fast/torch <= 2x")
     print()
     k = ARGS.naive_images
     print(f"naive loops timed on {k} of the 50 images (one run) and scaled by 50/{k}:")
-    print(f"{'layer':<34} {'naive s':>10} {'fast s':>9} {'naive/fast':>11}")
+    print(f"{'layer':<40} {'naive s':>10} {'fast s':>9} {'naive/fast':>11}")
     for name in LAYERS:
         x, w, b, t_fast = results[name, np.float64]
         t_naive = median_seconds(numpy_step(*naive, x[:k], w, b), 1, warmup=False)
         t_naive *= len(x) / k
         label = f"{name}: x {x.shape}, float64"
-        print(f"{label:<34} {t_naive:10.2f} {t_fast:9.4f} {t_naive / t_fast:10.0f}x")
+        print(f"{label:<40} {t_naive:10.2f} {t_fast:9.4f} {t_naive / t_fast:10.0f}x")
     print("goal: naive/fast >= 100x")
 
 
