@@ -81,13 +81,14 @@ class Grader:
         self.limits = limits or sandbox.Limits()
         self.hide = [self.out, *map(Path, hide)]
         self.course_root = self.out / "nbgrader" if gradebook else None
-        if self.course_root:
-            from .nbgrader_course import generate, make_api
-
-            self.course_root.mkdir(parents=True, exist_ok=True)
-            release = generate(make_api(self.course_root), self.course_root, self.lab)
-        else:
-            release = LABS_DIR / self.lab.name
+        # Submissions are compared with labs/ (what the students received); nbgrader builds
+        # its course folder for the gradebook meanwhile, off the critical path.
+        self._course = ThreadPoolExecutor(1).submit(self._make_course) if gradebook else None
+        release = LABS_DIR / self.lab.name
+        if not all((release / nb.name).is_file() for nb in self.lab.notebooks):
+            if self._course is None:
+                raise CourseError(f"{release} is missing: run python -m autograder release")
+            release = self._course.result()
         self.released = {nb.name: read_notebook(release / nb.name) for nb in self.lab.notebooks}
         instructor = {nb.name: read_notebook(nb) for nb in self.lab.notebooks}
         self.tests = {name: graded_cells(nb) for name, nb in instructor.items()}
@@ -99,6 +100,12 @@ class Grader:
         for path in [*self.lab.notebooks, Path(sys.modules[self.checks_module].__file__)]:
             digest.update(path.read_bytes())
         self.version = digest.hexdigest()
+
+    def _make_course(self) -> Path:
+        from .nbgrader_course import generate, make_api
+
+        self.course_root.mkdir(parents=True, exist_ok=True)
+        return generate(make_api(self.course_root), self.course_root, self.lab)
 
     @property
     def checks_module(self) -> str:
@@ -261,8 +268,9 @@ class Grader:
 
     def record_in_gradebook(self, rows: list[TestResult], folders: dict[str, Path]) -> None:
         """Scores into nbgrader's gradebook, the notebooks where formgrader looks for them."""
-        if not self.course_root:
+        if self._course is None:
             return
+        self._course.result()  # the course folder and its gradebook exist
         from nbgrader.api import Gradebook, MissingEntry
 
         db_url = f"sqlite:///{self.course_root / 'gradebook.db'}"
@@ -277,13 +285,13 @@ class Grader:
                     grade = gb.find_grade(row.test, Path(row.notebook).stem, self.lab.name,
                                           student)
                     grade.auto_score = row.points
-                gb.db.commit()
                 target = self.course_root / "autograded" / student / self.lab.name
                 for name in self.tests:
                     source = folders.get(student, Path()) / name
                     if source.is_file() and not source.is_symlink():
                         target.mkdir(parents=True, exist_ok=True)
                         shutil.copyfile(source, target / name)
+            gb.db.commit()
 
 
 def execute(lab_name: str, job: dict, files: dict[str, bytes], limits: sandbox.Limits,
