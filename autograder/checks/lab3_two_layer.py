@@ -250,20 +250,20 @@ class _Recorder:
 
 
 def _run_training(cls, case):
-    X, y, X_val, y_val = case.args
+    X_all, y_all, X_val, y_val = case.args
     spec = case.kwargs["spec"]
     recorder = _Recorder()
 
-    def probe_loss(self, Xb, yb=None, reg=0.0):
-        if yb is None:
-            return _scores(self.params, Xb, spec["activation"])
+    def probe_loss(self, X, y=None, reg=0.0):  # the graded signature: called by keyword too
+        if y is None:
+            return _scores(self.params, X, spec["activation"])
         step = len(recorder.snapshots)
-        recorder.record(self.params, Xb, yb, reg, X, y)
+        recorder.record(self.params, X, y, reg, X_all, y_all)
         grads = {k: _probe_gradient(k, np.shape(self.params[k])) for k in KEYS}
         return _probe_loss_value(step), grads
 
     net = _with_known_forward(cls, spec, loss=probe_loss)
-    history = net.train(X, y, X_val, y_val, **spec["train"])
+    history = net.train(X_all, y_all, X_val, y_val, **spec["train"])
     final = {k: np.array(net.params[k], dtype=np.float64) for k in KEYS}
     return history, recorder, final
 
