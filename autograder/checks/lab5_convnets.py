@@ -577,7 +577,8 @@ def compare_convnet(expected, got, case: Case) -> str | None:
                              float(np.abs(expected["scores"]).max()) * 100)
     if problem:
         return (f"{problem}. The order is conv (stride 1, pad (filter_size - 1) // 2) - relu - "
-                "2x2 max pool (stride 2) - affine - relu - affine")
+                "2x2 max pool (stride 2) - affine - relu - affine, and loss reads the weights "
+                "from self.params (the test sets them there)")
     reg = kwargs.get("reg", 0.0)
     penalties = {n: reg * float(np.sum(params[n] ** 2)) for n in ("W1", "W2", "W3")}
     loss_tol = 1e4 * eps * (1 + abs(expected["loss"]))
