@@ -26,7 +26,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                         help="threads for both libraries (default: all cores)")
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--hidden", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--batch", type=int, default=200)
     return parser.parse_args()
@@ -44,15 +44,19 @@ from autograder.reference import solution_namespace  # noqa: E402
 D, C, N_DATA, REG, LR = 3072, 10, 5000, 0.25, 1e-3
 
 
-def median_step_seconds(step, steps: int, repeats: int) -> float:
-    step()  # warm up (allocations, BLAS thread start-up)
-    times = []
+def median_step_seconds(steps_by_name: dict, steps: int, repeats: int) -> dict:
+    """Median seconds per step of each implementation. The implementations take turns within
+    every repeat, so a burst of load from elsewhere on the machine hits both alike."""
+    for step in steps_by_name.values():
+        step()  # warm up (allocations, thread pools)
+    times = {name: [] for name in steps_by_name}
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        times.append((time.perf_counter() - start) / steps)
-    return statistics.median(times)
+        for name, step in steps_by_name.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            times[name].append((time.perf_counter() - start) / steps)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def numpy_step(net_class, hidden, dtype, X, y, batches):
@@ -111,14 +115,15 @@ def main() -> None:
           f"{'NumPy/PyTorch':>14}")
     ratios = []
     for hidden in ARGS.hidden:
-        steps = max(3, 4000 // hidden)
+        steps = max(4, 2000 // hidden)
         for dtype_name in ("float64", "float32"):
             np_dtype = np.dtype(dtype_name)
             torch_dtype = getattr(torch, dtype_name)
-            ours = median_step_seconds(numpy_step(net_class, hidden, np_dtype, X, y, batches),
-                                       steps, ARGS.repeats)
-            theirs = median_step_seconds(torch_step(torch, hidden, torch_dtype, X, y, batches),
-                                         steps, ARGS.repeats)
+            medians = median_step_seconds({
+                "numpy": numpy_step(net_class, hidden, np_dtype, X, y, batches),
+                "torch": torch_step(torch, hidden, torch_dtype, X, y, batches),
+            }, steps, ARGS.repeats)
+            ours, theirs = medians["numpy"], medians["torch"]
             ratio = theirs / ours
             ratios.append(ratio)
             print(f"{hidden:>6} {dtype_name:>8} {ARGS.batch / ours:>12,.0f} "
