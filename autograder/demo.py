@@ -35,6 +35,27 @@ DEMO_VARIANTS = {
         "mutants/train_never_updates",
         "alternatives/float32_everywhere",
     ],
+    "lab3_two_layer": [
+        "mutants/backward_no_relu_mask",
+        "mutants/backward_bias_wrong_axis",
+        "mutants/train_decay_every_iteration",
+        "mutants/svm_counts_correct_class",
+        "alternatives/float32_everywhere",
+    ],
+    "lab4_backprop": [
+        "mutants/value_grad_overwritten",
+        "mutants/dropout_forward_at_test_time",
+        "mutants/momentum_sign",
+        "mutants/adam_no_bias_correction",
+        "alternatives/layers_other_vectorisations",
+    ],
+    "lab5_convnets": [
+        "mutants/conv_backward_stride_ignored",
+        "mutants/pool_backward_assign_not_add",
+        "mutants/conv_forward_flipped_filters",
+        "mutants/fast_backward_db_wrong_axis",
+        "alternatives/float32_everywhere",
+    ],
 }
 
 
