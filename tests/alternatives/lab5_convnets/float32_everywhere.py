@@ -3,8 +3,6 @@ within float32 precision)."""
 
 import numpy as np
 
-F32 = np.float32
-
 
 def conv_forward_naive(x, w, b, conv_param):
     stride, pad = conv_param["stride"], conv_param["pad"]
@@ -14,9 +12,9 @@ def conv_forward_naive(x, w, b, conv_param):
         raise ValueError(f"a {HH}x{WW} filter with stride {stride}, pad {pad} does not tile "
                          f"{H}x{W}")
     H_out, W_out = (H + 2 * pad - HH) // stride + 1, (W + 2 * pad - WW) // stride + 1
-    x_pad = np.pad(x.astype(F32), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    w32, b32 = w.astype(F32), b.astype(F32)
-    out = np.zeros((N, F, H_out, W_out), dtype=F32)
+    x_pad = np.pad(x.astype(np.float32), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    w32, b32 = w.astype(np.float32), b.astype(np.float32)
+    out = np.zeros((N, F, H_out, W_out), dtype=np.float32)
     for n in range(N):
         for f in range(F):
             for i in range(H_out):
@@ -31,8 +29,8 @@ def conv_backward_naive(dout, cache):
     stride, pad = conv_param["stride"], conv_param["pad"]
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
-    dout, w32 = dout.astype(F32), w.astype(F32)
-    x_pad = np.pad(x.astype(F32), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dout, w32 = dout.astype(np.float32), w.astype(np.float32)
+    x_pad = np.pad(x.astype(np.float32), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     dx_pad = np.zeros_like(x_pad)
     dw = np.zeros_like(w32)
     for n in range(N):
@@ -50,8 +48,8 @@ def max_pool_forward_naive(x, pool_param):
     N, C, H, W = x.shape
     if (H - ph) % s or (W - pw) % s:
         raise ValueError(f"{ph}x{pw} windows with stride {s} do not tile {H}x{W}")
-    x32 = x.astype(F32)
-    out = np.zeros((N, C, (H - ph) // s + 1, (W - pw) // s + 1), dtype=F32)
+    x32 = x.astype(np.float32)
+    out = np.zeros((N, C, (H - ph) // s + 1, (W - pw) // s + 1), dtype=np.float32)
     for i in range(out.shape[2]):
         for j in range(out.shape[3]):
             out[:, :, i, j] = x32[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3))
@@ -62,14 +60,14 @@ def max_pool_backward_naive(dout, cache):
     x, pool_param = cache
     ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     N, C, H, W = x.shape
-    dx = np.zeros((N, C, H, W), dtype=F32)
+    dx = np.zeros((N, C, H, W), dtype=np.float32)
     for n in range(N):
         for c in range(C):
             for i in range(dout.shape[2]):
                 for j in range(dout.shape[3]):
                     window = x[n, c, i * s:i * s + ph, j * s:j * s + pw]
                     a, b = np.unravel_index(np.argmax(window), window.shape)
-                    dx[n, c, i * s + a, j * s + b] += F32(dout[n, c, i, j])
+                    dx[n, c, i * s + a, j * s + b] += np.float32(dout[n, c, i, j])
     return dx
 
 
@@ -78,8 +76,8 @@ def im2col(x, HH, WW, stride, pad):
     if (H + 2 * pad - HH) % stride or (W + 2 * pad - WW) % stride:
         raise ValueError("the windows do not tile the input")
     H_out, W_out = (H + 2 * pad - HH) // stride + 1, (W + 2 * pad - WW) // stride + 1
-    x_pad = np.pad(x.astype(F32), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    cols = np.empty((C, HH, WW, N, H_out, W_out), dtype=F32)
+    x_pad = np.pad(x.astype(np.float32), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    cols = np.empty((C, HH, WW, N, H_out, W_out), dtype=np.float32)
     for a in range(HH):
         for b in range(WW):
             block = x_pad[:, :, a:a + stride * H_out:stride, b:b + stride * W_out:stride]
@@ -90,8 +88,8 @@ def im2col(x, HH, WW, stride, pad):
 def col2im(cols, x_shape, HH, WW, stride, pad):
     N, C, H, W = x_shape
     H_out, W_out = (H + 2 * pad - HH) // stride + 1, (W + 2 * pad - WW) // stride + 1
-    blocks = cols.astype(F32).reshape(C, HH, WW, N, H_out, W_out)
-    x_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=F32)
+    blocks = cols.astype(np.float32).reshape(C, HH, WW, N, H_out, W_out)
+    x_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=np.float32)
     for a in range(HH):
         for b in range(WW):
             x_pad[:, :, a:a + stride * H_out:stride, b:b + stride * W_out:stride] += \
@@ -105,16 +103,17 @@ def conv_forward_fast(x, w, b, conv_param):
     F, _, HH, WW = w.shape
     cols = im2col(x, HH, WW, stride, pad)
     H_out, W_out = (H + 2 * pad - HH) // stride + 1, (W + 2 * pad - WW) // stride + 1
-    rows = w.astype(F32).reshape(F, -1) @ cols.astype(F32) + b.astype(F32)[:, None]
+    w_rows = w.astype(np.float32).reshape(F, -1)
+    rows = w_rows @ cols.astype(np.float32) + b.astype(np.float32)[:, None]
     return rows.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3), (x, w, b, conv_param, cols)
 
 
 def conv_backward_fast(dout, cache):
     x, w, b, conv_param, cols = cache
     F, _, HH, WW = w.shape
-    rows = dout.astype(F32).transpose(1, 0, 2, 3).reshape(F, -1)
-    dw = (rows @ cols.astype(F32).T).reshape(w.shape)
-    dcols = w.astype(F32).reshape(F, -1).T @ rows
+    rows = dout.astype(np.float32).transpose(1, 0, 2, 3).reshape(F, -1)
+    dw = (rows @ cols.astype(np.float32).T).reshape(w.shape)
+    dcols = w.astype(np.float32).reshape(F, -1).T @ rows
     dx = col2im(dcols, x.shape, HH, WW, conv_param["stride"], conv_param["pad"])
     return dx, dw, rows.sum(axis=1)
 
@@ -127,15 +126,16 @@ class ThreeLayerConvNet:
         shapes = {"W1": (num_filters, C, filter_size, filter_size), "b1": (num_filters,),
                   "W2": (num_filters * (H // 2) * (W // 2), hidden_dim), "b2": (hidden_dim,),
                   "W3": (hidden_dim, num_classes), "b3": (num_classes,)}
-        self.params = {name: (weight_scale * rng.standard_normal(shape)).astype(F32)
-                       if name[0] == "W" else np.zeros(shape, dtype=F32)
+        self.params = {name: (weight_scale * rng.standard_normal(shape)).astype(np.float32)
+                       if name[0] == "W" else np.zeros(shape, dtype=np.float32)
                        for name, shape in shapes.items()}
         self.reg = reg
 
     def loss(self, X, y=None):
-        p = {name: value.astype(F32) for name, value in self.params.items()}
+        p = {name: value.astype(np.float32) for name, value in self.params.items()}
         pad = (p["W1"].shape[2] - 1) // 2
-        conv, c1 = conv_forward_fast(X.astype(F32), p["W1"], p["b1"], {"stride": 1, "pad": pad})
+        conv_param = {"stride": 1, "pad": pad}
+        conv, c1 = conv_forward_fast(X.astype(np.float32), p["W1"], p["b1"], conv_param)
         relu1, c2 = relu_forward(conv)  # noqa: F821
         pooled, c3 = max_pool_forward_naive(relu1, {"pool_height": 2, "pool_width": 2,
                                                     "stride": 2})
@@ -152,5 +152,5 @@ class ThreeLayerConvNet:
         d = relu_backward(max_pool_backward_naive(d, c3), c2)  # noqa: F821
         _, grads["W1"], grads["b1"] = conv_backward_fast(d, c1)
         for k in ("W1", "W2", "W3"):
-            grads[k] = grads[k] + F32(2 * self.reg) * p[k]
+            grads[k] = grads[k] + np.float32(2 * self.reg) * p[k]
         return loss, grads

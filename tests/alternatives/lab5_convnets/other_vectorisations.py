@@ -6,18 +6,17 @@ col2im with np.add.at, and the fast layer with einsum."""
 import numpy as np
 
 
-def _out_size(size, window, stride, pad):
-    span = size + 2 * pad - window
-    if span < 0 or span % stride:
-        raise ValueError(f"window {window} with stride {stride} and pad {pad} does not tile {size}")
-    return span // stride + 1
-
-
 def conv_forward_naive(x, w, b, conv_param):
+    def out_size(size, window, stride, pad):
+        span = size + 2 * pad - window
+        if span < 0 or span % stride:
+            raise ValueError(f"window {window}, stride {stride}, pad {pad} do not tile {size}")
+        return span // stride + 1
+
     s, p = conv_param["stride"], conv_param["pad"]
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
-    H_out, W_out = _out_size(H, HH, s, p), _out_size(W, WW, s, p)
+    H_out, W_out = out_size(H, HH, s, p), out_size(W, WW, s, p)
     x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
     out = np.empty((N, F, H_out, W_out))
     for i in range(H_out):
@@ -45,9 +44,15 @@ def conv_backward_naive(dout, cache):
 
 
 def max_pool_forward_naive(x, pool_param):
+    def out_size(size, window, stride, pad):
+        span = size + 2 * pad - window
+        if span < 0 or span % stride:
+            raise ValueError(f"window {window}, stride {stride}, pad {pad} do not tile {size}")
+        return span // stride + 1
+
     ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     N, C, H, W = x.shape
-    H_out, W_out = _out_size(H, ph, s, 0), _out_size(W, pw, s, 0)
+    H_out, W_out = out_size(H, ph, s, 0), out_size(W, pw, s, 0)
     out = np.empty((N, C, H_out, W_out), dtype=x.dtype)
     for n in range(N):
         for c in range(C):
@@ -71,39 +76,42 @@ def max_pool_backward_naive(dout, cache):
     return dx
 
 
-def _indices(x_shape, HH, WW, stride, pad):
-    N, C, H, W = x_shape
-    H_out, W_out = _out_size(H, HH, stride, pad), _out_size(W, WW, stride, pad)
-    c, a, b, n, i, j = np.ix_(range(C), range(HH), range(WW), range(N), range(H_out),
-                              range(W_out))
-    rows, cols = i * stride + a, j * stride + b
-    return n, c, rows, cols, H_out, W_out
-
-
 def im2col(x, HH, WW, stride, pad):
     N, C, H, W = x.shape
-    n, c, rows, cols, H_out, W_out = _indices(x.shape, HH, WW, stride, pad)
+    spans = (H + 2 * pad - HH, W + 2 * pad - WW)
+    if min(spans) < 0 or spans[0] % stride or spans[1] % stride:
+        raise ValueError(f"{HH}x{WW} windows, stride {stride}, pad {pad} do not tile {H}x{W}")
+    H_out, W_out = spans[0] // stride + 1, spans[1] // stride + 1
+    c, a, b, n, i, j = np.ix_(range(C), range(HH), range(WW), range(N), range(H_out),
+                              range(W_out))
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    return x_pad[n, c, rows, cols].reshape(C * HH * WW, N * H_out * W_out)
+    return x_pad[n, c, i * stride + a, j * stride + b].reshape(C * HH * WW, N * H_out * W_out)
 
 
 def col2im(cols, x_shape, HH, WW, stride, pad):
     N, C, H, W = x_shape
-    n, c, rows, columns, H_out, W_out = _indices(x_shape, HH, WW, stride, pad)
-    x_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
+    H_out, W_out = (H + 2 * pad - HH) // stride + 1, (W + 2 * pad - WW) // stride + 1
     shape = (C, HH, WW, N, H_out, W_out)
-    np.add.at(x_pad, (np.broadcast_to(n, shape), np.broadcast_to(c, shape),
-                      np.broadcast_to(rows, shape), np.broadcast_to(columns, shape)),
-              cols.reshape(shape))
+    c, a, b, n, i, j = np.ix_(range(C), range(HH), range(WW), range(N), range(H_out),
+                              range(W_out))
+    index = tuple(np.broadcast_to(v, shape) for v in (n, c, i * stride + a, j * stride + b))
+    x_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
+    np.add.at(x_pad, index, cols.reshape(shape))
     return x_pad[:, :, pad:pad + H, pad:pad + W]
 
 
 def conv_forward_fast(x, w, b, conv_param):
+    def out_size(size, window, stride, pad):
+        span = size + 2 * pad - window
+        if span < 0 or span % stride:
+            raise ValueError(f"window {window}, stride {stride}, pad {pad} do not tile {size}")
+        return span // stride + 1
+
     s, p = conv_param["stride"], conv_param["pad"]
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     cols = im2col(x, HH, WW, s, p)
-    H_out, W_out = _out_size(H, HH, s, p), _out_size(W, WW, s, p)
+    H_out, W_out = out_size(H, HH, s, p), out_size(W, WW, s, p)
     out = np.einsum("fk,knij->nfij", w.reshape(F, -1), cols.reshape(-1, N, H_out, W_out))
     return out + b[None, :, None, None], (x, w, b, conv_param, cols)
 
