@@ -308,7 +308,7 @@ def execute(lab_name: str, job: dict, files: dict[str, bytes], limits: sandbox.L
         try:
             return {"value": solution_namespace(lab_name)[name](*args, **(kwargs or {}))}
         except Exception as exc:  # the student's inputs broke the reference: their problem
-            return {"error": f"{type(exc).__name__}: {exc}"}
+            return {"error": str(exc)[:300], "type": type(exc).__name__}
 
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)

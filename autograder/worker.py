@@ -94,8 +94,12 @@ def _oracle(name: str, send: _Sender, inbox):
         send({"event": "oracle", "name": name, "args": list(args), "kwargs": kwargs})
         reply = read_frame(inbox)
         if "error" in reply:
-            raise RuntimeError(f"the reference {name} could not run on these inputs: "
-                               f"{reply['error']}")
+            # The reference's own error type (a ValueError for a shape that does not tile),
+            # so code that expects it behaves as it would with the real helper.
+            kind = getattr(builtins, str(reply.get("type")), None)
+            if not (isinstance(kind, type) and issubclass(kind, Exception)):
+                kind = RuntimeError
+            raise kind(f"{name}: {reply['error']}")
         return reply["value"]
 
     stand_in.__name__ = name
