@@ -23,7 +23,10 @@ from .wire import WireError, encode, read_frame, write_frame
 def main(argv: list[str]) -> int:
     inbox, outbox = os.fdopen(int(argv[1]), "rb"), os.fdopen(int(argv[2]), "wb")
     _silence_output()
-    send = _Sender(outbox)
+
+    def send(event: dict) -> None:
+        write_frame(outbox, event)
+
     job = read_frame(inbox)
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins, "np": np}
     for cell in job["cells"]:
@@ -35,16 +38,6 @@ def main(argv: list[str]) -> int:
               "results": _run_test(test, namespace, send, inbox)})
     send({"event": "done"})
     return 0
-
-
-class _Sender:
-    """Writes events; a result that is not plain data becomes an error for that case."""
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def __call__(self, event: dict) -> None:
-        write_frame(self.stream, event)
 
 
 def _silence_output() -> None:
@@ -65,7 +58,7 @@ def _run_cell(cell: dict, namespace: dict) -> str | None:
     return None
 
 
-def _run_test(test: dict, namespace: dict, send: _Sender, inbox) -> list[dict]:
+def _run_test(test: dict, namespace: dict, send, inbox) -> list[dict]:
     check = importlib.import_module(f"autograder.checks.{test['lab']}").CHECKS[test["id"]]
     stand_ins = {name: _oracle(name, send, inbox) for name in check.use_reference_for}
     results = []
@@ -87,7 +80,7 @@ def _run_test(test: dict, namespace: dict, send: _Sender, inbox) -> list[dict]:
     return results
 
 
-def _oracle(name: str, send: _Sender, inbox):
+def _oracle(name: str, send, inbox):
     """A stand-in for a graded helper: the grader answers with its reference, as data."""
 
     def stand_in(*args, **kwargs):
