@@ -26,8 +26,8 @@ test-real: $(STAMP)  ## the real-data tier in full, using ../shared/data
 release: $(STAMP)  ## rebuild labs/ from solutions/
 	$(PY) -m autograder release
 
-lab: $(STAMP)  ## open the labs in JupyterLab
-	$(VENV)/bin/jupyter lab labs/
+lab: $(STAMP)  ## open the labs in JupyterLab (nbgrader's Validate and assignment list, course kernel)
+	$(PY) -m autograder.jupyter_setup labs/
 
 bench: $(STAMP)  ## benchmarks (figures and ratios against a baseline in the same run)
 	$(PY) -m pip install --quiet -e '.[bench]'
