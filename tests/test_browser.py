@@ -68,9 +68,15 @@ def _which(*names: str) -> str | None:
 
 
 def _browser_binaries() -> tuple[str | None, str | None]:
-    chromium = os.environ.get("NNLABS_CHROMIUM") or _which("chromium", "chromium-browser")
-    driver = os.environ.get("NNLABS_CHROMEDRIVER") or _which("chromedriver")
-    return chromium, driver
+    """chromium and chromedriver: the paths in NNLABS_CHROMIUM/_CHROMEDRIVER, else on PATH."""
+    def find(variable: str, *names: str) -> str | None:
+        given = os.environ.get(variable)
+        if given:
+            return given if os.access(given, os.X_OK) else None
+        return _which(*names)
+
+    return (find("NNLABS_CHROMIUM", "chromium", "chromium-browser"),
+            find("NNLABS_CHROMEDRIVER", "chromedriver"))
 
 
 def _apt_install_chromium() -> str:
