@@ -67,7 +67,7 @@ def _run(args) -> int:
             print(f"wrote {folder}")
         return 0
     if args.command == "grade":
-        from .grade import grade_all
+        from .classroom import grade_all
         from .report import summary_table, write_csv, write_feedback
         from .sandbox import Limits, isolation
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from .classroom import grade_all
 from .course import REPO_ROOT, all_labs, get_lab
-from .grade import grade_all
 from .release import build_release
 from .report import summary_table, write_csv, write_feedback
 from .samples import load_variant, make_submission, write_examples

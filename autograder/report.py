@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from dataclasses import astuple, fields
 from pathlib import Path
 
-from .grade import TestResult
+from .results import TestResult, by_student
 
 COLUMNS = [f.name for f in fields(TestResult)]
 
@@ -28,13 +27,6 @@ def read_csv(path: Path) -> list[TestResult]:
             TestResult(**{**r, "points": float(r["points"]), "max_points": float(r["max_points"])})
             for r in csv.DictReader(f)
         ]
-
-
-def by_student(rows: list[TestResult]) -> dict[str, list[TestResult]]:
-    grouped: dict[str, list[TestResult]] = defaultdict(list)
-    for row in rows:
-        grouped[row.student].append(row)
-    return dict(grouped)
 
 
 def write_feedback(rows: list[TestResult], out_dir: Path) -> list[Path]:

@@ -30,8 +30,9 @@ from pathlib import Path
 import nbformat
 
 from autograder.checks import lab_checks
+from autograder.classroom import grade_all
 from autograder.course import all_labs, get_lab
-from autograder.grade import Grader, grade_all
+from autograder.grade import Grader
 from autograder.nbgrader_course import install_source
 from autograder.release import build_release
 from autograder.samples import make_submission, variants

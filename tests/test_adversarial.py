@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.classroom import grade_all
 from autograder.course import REPO_ROOT, get_lab
-from autograder.grade import grade_all
 from autograder.release import build_release
 from autograder.samples import make_submission
 from autograder.sandbox import Limits, isolation

@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.classroom import grade_all
 from autograder.course import REPO_ROOT, all_labs
-from autograder.grade import grade_all
 from autograder.notebook import graded_cells, read_notebook
 from autograder.release import build_release
 from autograder.report import COLUMNS, read_csv, write_csv, write_feedback

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from autograder.classroom import grade_all
 from autograder.course import get_lab
-from autograder.grade import grade_all
 from autograder.release import build_release
 from autograder.samples import make_submission, variants
 
