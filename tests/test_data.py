@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data
+from course_utils import data, data_sources
 from course_utils.data import (
     BUNDLED_DIR,
     CIFAR10_CLASSES,
@@ -135,8 +135,8 @@ def online(monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     # Nothing may reach the real mirrors: point them at a closed port unless a test says else.
     dead = closed_port_url()
-    monkeypatch.setattr(data, "CIFAR10_URL", dead + "cifar-10-python.tar.gz")
-    monkeypatch.setattr(data, "MNIST_BASE_URLS", (dead,))
+    monkeypatch.setattr(data_sources, "CIFAR10_URL", dead + "cifar-10-python.tar.gz")
+    monkeypatch.setattr(data_sources, "MNIST_BASE_URLS", (dead,))
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def no_download(monkeypatch):
     """Fail the test if any download is attempted."""
     def boom(*args, **kwargs):
         raise AssertionError("a download was attempted")
-    monkeypatch.setattr(data, "_retrieve", boom)
+    monkeypatch.setattr(data_sources, "_retrieve", boom)
 
 
 # ------------------------------------------------------------------ bundled subset (offline)
@@ -308,10 +308,10 @@ def test_precedence_path_env_cache_download_bundled(tmp_path, nnlabs_cache, monk
     env_dir = copy_bundled_mnist(tmp_path / "env")
     served = copy_bundled_mnist(tmp_path / "served")
     hashes = {n: "md5:" + md5(served / n) for n in MNIST_NAMES}
-    monkeypatch.setattr(data, "MNIST_HASHES", hashes)
+    monkeypatch.setattr(data_sources, "MNIST_HASHES", hashes)
     monkeypatch.setenv("NNLABS_DATA", str(env_dir))
     with http_server(served) as (url, hits):
-        monkeypatch.setattr(data, "MNIST_BASE_URLS", (url,))
+        monkeypatch.setattr(data_sources, "MNIST_BASE_URLS", (url,))
         cache_dir = copy_bundled_mnist(nnlabs_cache / "mnist")
 
         assert load_mnist(path_dir, verbose=False).source == str(path_dir)
@@ -346,8 +346,9 @@ def test_cifar10_download_into_cache_then_cached(tmp_path, nnlabs_cache, monkeyp
     """The bundled archive, served as if it were the official one."""
     copy_bundled_cifar_archive(tmp_path)
     with http_server(tmp_path) as (url, hits):
-        monkeypatch.setattr(data, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
-        monkeypatch.setattr(data, "CIFAR10_HASH", "md5:" + md5(tmp_path / "cifar-10-python.tar.gz"))
+        monkeypatch.setattr(data_sources, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
+        archive_md5 = md5(tmp_path / "cifar-10-python.tar.gz")
+        monkeypatch.setattr(data_sources, "CIFAR10_HASH", "md5:" + archive_md5)
         ds = load_cifar10()  # verbose: pooch's progress bar goes to stderr
         out = capsys.readouterr()
         assert "Loaded CIFAR-10 from" in one_line(out.out) and "100%" in out.err
@@ -369,8 +370,8 @@ def test_full_cifar10_download_from_loopback(cifar10_official_dir, tmp_path, nnl
         cifar10_official_dir / "cifar-10-python.tar.gz")
     digest = md5(tmp_path / "cifar-10-python.tar.gz")
     with http_server(tmp_path) as (url, hits):
-        monkeypatch.setattr(data, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
-        monkeypatch.setattr(data, "CIFAR10_HASH", "md5:" + digest)
+        monkeypatch.setattr(data_sources, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
+        monkeypatch.setattr(data_sources, "CIFAR10_HASH", "md5:" + digest)
         ds = load_cifar10(verbose=False)
         assert ds.X_train.shape == (50000, 32, 32, 3) and ds.X_test.shape == (10000, 32, 32, 3)
         assert np.bincount(ds.y_test).tolist() == [1000] * 10
@@ -384,8 +385,8 @@ def test_mnist_download_tries_the_next_mirror(shared_data, nnlabs_cache, monkeyp
     folder = shared_data / "mnist"
     hashes = {n: "md5:" + md5(folder / n) for n in MNIST_NAMES}
     with http_server(folder) as (url, hits):
-        monkeypatch.setattr(data, "MNIST_BASE_URLS", (closed_port_url(), url))
-        monkeypatch.setattr(data, "MNIST_HASHES", hashes)
+        monkeypatch.setattr(data_sources, "MNIST_BASE_URLS", (closed_port_url(), url))
+        monkeypatch.setattr(data_sources, "MNIST_HASHES", hashes)
         ds = load_mnist(verbose=False)
         assert ds.X_train.shape == (60000, 28, 28) and len(ds.y_test) == 10000
         assert ds.source == str(nnlabs_cache / "mnist")
@@ -424,8 +425,8 @@ def test_wrong_hash_names_the_file_and_both_hashes(tmp_path, nnlabs_cache, monke
         assert not (nnlabs_cache / "x" / "cifar-10-python.tar.gz").exists()  # deleted
 
         # Through the loader: a mismatch is an error, not a silent fallback.
-        monkeypatch.setattr(data, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
-        monkeypatch.setattr(data, "CIFAR10_HASH", wrong)
+        monkeypatch.setattr(data_sources, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
+        monkeypatch.setattr(data_sources, "CIFAR10_HASH", wrong)
         with pytest.raises(DataError, match=actual):
             load_cifar10(verbose=False)
 
@@ -435,7 +436,7 @@ def test_mnist_wrong_hash_on_every_mirror(tmp_path, online):
     with http_server(served) as (url, hits):
         with pytest.raises(ChecksumError, match="train-images-idx3-ubyte.gz") as err:
             data.download_mnist(tmp_path / "c", base_urls=(url, url), verbose=False)
-    assert data.MNIST_HASHES["train-images-idx3-ubyte.gz"] in str(err.value)
+    assert data_sources.MNIST_HASHES["train-images-idx3-ubyte.gz"] in str(err.value)
     assert md5(served / "train-images-idx3-ubyte.gz") in str(err.value)
     assert len(hits) == 2  # both mirrors tried, then it stopped
 
@@ -451,18 +452,18 @@ def test_server_down_falls_back_to_bundled(loader, capsys, online):
 def test_http_error_and_silent_server_fall_back(tmp_path, capsys, monkeypatch, online):
     (tmp_path / "empty").mkdir()
     with http_server(tmp_path / "empty") as (url, hits):
-        monkeypatch.setattr(data, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
+        monkeypatch.setattr(data_sources, "CIFAR10_URL", url + "cifar-10-python.tar.gz")
         assert load_cifar10().source.startswith("bundled subset")
     assert hits == ["/cifar-10-python.tar.gz"]
     assert "answered HTTP 404" in one_line(capsys.readouterr().out)
 
     # A server that accepts the connection but never answers: the timeout ends the wait.
-    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", 0.5)
+    monkeypatch.setattr(data_sources, "DOWNLOAD_TIMEOUT", 0.5)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(4)
         port = silent.getsockname()[1]
-        monkeypatch.setattr(data, "MNIST_BASE_URLS", (f"http://127.0.0.1:{port}/",))
+        monkeypatch.setattr(data_sources, "MNIST_BASE_URLS", (f"http://127.0.0.1:{port}/",))
         assert load_mnist().source.startswith("bundled subset")
     assert "did not answer within 0.5 s" in one_line(capsys.readouterr().out)
 

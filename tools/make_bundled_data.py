@@ -34,7 +34,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from course_utils import data  # noqa: E402
+from course_utils import data, data_formats  # noqa: E402
 
 SEED = 231
 CIFAR_TRAIN_PER_CLASS = 200  # 2,000 train images
@@ -62,7 +62,7 @@ def read_batches(folder: Path, names) -> dict[bytes, list]:
     out = {b"data": [], b"labels": [], b"filenames": []}
     for n in names:
         path = folder / n
-        d = data._unpickle(path.read_bytes(), str(path), "rebuild it")
+        d = data_formats.unpickle(path.read_bytes(), str(path), "rebuild it")
         out[b"data"].append(d[b"data"])
         out[b"labels"].extend(d[b"labels"])
         out[b"filenames"].extend(d[b"filenames"])
@@ -77,9 +77,9 @@ def batch_bytes(label: str, X: np.ndarray, y: np.ndarray, names: list[bytes]) ->
 
 
 def make_cifar(cifar_dir: Path, out: Path, rng: np.random.Generator) -> dict:
-    folder = cifar_dir / data.CIFAR10_FOLDER
-    train = read_batches(folder, data.CIFAR10_TRAIN_BATCHES)
-    test = read_batches(folder, [data.CIFAR10_TEST_BATCH])
+    folder = cifar_dir / data_formats.CIFAR10_FOLDER
+    train = read_batches(folder, data_formats.CIFAR10_TRAIN_BATCHES)
+    test = read_batches(folder, [data_formats.CIFAR10_TEST_BATCH])
     files: dict[str, bytes] = {}
     counts = {}
     for split, src, per_class in (("train", train, CIFAR_TRAIN_PER_CLASS),
@@ -105,10 +105,10 @@ def make_cifar(cifar_dir: Path, out: Path, rng: np.random.Generator) -> dict:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
         for name in sorted(files):
-            info = tarfile.TarInfo(f"{data.CIFAR10_FOLDER}/{name}")
+            info = tarfile.TarInfo(f"{data_formats.CIFAR10_FOLDER}/{name}")
             info.size, info.mtime, info.mode = len(files[name]), 0, 0o644
             tar.addfile(info, io.BytesIO(files[name]))
-    (out / data.CIFAR10_ARCHIVE).write_bytes(gz(buf.getvalue()))
+    (out / data_formats.CIFAR10_ARCHIVE).write_bytes(gz(buf.getvalue()))
     return counts
 
 
@@ -211,8 +211,8 @@ def main(argv=None) -> int:
 
     # Check that the loaders read what we wrote.
     # (extract=False: read the archive in memory, write nothing next to it)
-    cX, cy, cXt, cyt, _ = data._read_cifar(("archive", args.out / data.CIFAR10_ARCHIVE),
-                                           "rebuild it", False)
+    archive = args.out / data_formats.CIFAR10_ARCHIVE
+    cX, cy, cXt, cyt, _ = data_formats.read_cifar(("archive", archive), "rebuild it", False)
     m = data.load_mnist(args.out, verbose=False)
     assert np.bincount(cy).tolist() == [CIFAR_TRAIN_PER_CLASS] * 10
     assert np.bincount(cyt).tolist() == [CIFAR_TEST_PER_CLASS] * 10
