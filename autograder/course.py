@@ -9,7 +9,6 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 LABS_DIR = REPO_ROOT / "labs"
-MUTANTS_DIR = REPO_ROOT / "tests" / "mutants"
 
 _LAB_NAME = re.compile(r"^lab\d+_[a-z0-9_]+$")
 

@@ -27,7 +27,3 @@ def solution_namespace(lab_name: str) -> dict:
             exec(code, namespace)  # trusted: the instructor's own notebook
     return namespace
 
-
-def reference(lab_name: str, function_name: str):
-    """One reference function, e.g. ``reference("lab1_knn", "predict_labels")``."""
-    return solution_namespace(lab_name)[function_name]

@@ -23,10 +23,6 @@ class Inspection:
     tampering: list[str] = field(default_factory=list)  # make the outcome "tampered"
     notes: list[str] = field(default_factory=list)  # worth saying, not held against anyone
 
-    @property
-    def tampered(self) -> bool:
-        return bool(self.tampering)
-
 
 def inspect(submitted, released) -> Inspection:
     """Check ``submitted`` against ``released`` (both nbformat notebooks)."""

@@ -19,8 +19,6 @@ import numpy as np
 from . import Case, Check
 from .compare import as_array, eps_of, first_mismatch, shape_problem
 
-LAB = "lab4_backprop"
-
 # --------------------------------------------------------------------------- shared helpers
 
 
