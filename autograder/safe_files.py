@@ -63,6 +63,13 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+def checked_size(path: Path, max_bytes: int) -> int:
+    """The size of the regular file ``path`` (not a link, at most ``max_bytes``), unread."""
+    fd, info = _open_regular(Path(path), max_bytes)
+    os.close(fd)
+    return info.st_size
+
+
 def digest_capped(path: Path, max_bytes: int) -> bytes:
     """A sha256 of a regular file read in chunks, for fingerprints. A link, a non-regular or
     an oversized file is digested by its kind, size and modification time instead of read
