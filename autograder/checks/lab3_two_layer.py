@@ -33,10 +33,10 @@ LAB = "lab3_two_layer"
 KEYS = ("W1", "b1", "W2", "b2")
 ARTIFACT = "best_two_layer_net.npz"
 HELDOUT = Path(__file__).resolve().parents[1] / "heldout" / "cifar10_heldout.npz"
-# Accuracy the saved network must reach on the 500 bundled CIFAR-10 test images. Measured
-# (see the lab's report): networks trained as in the notebook on the bundled 1,500 images
-# score 33-37%, the full data's tuned network about 50%; untrained ones 9-12%, and even a
-# linear softmax classifier trained on the bundled images stays near 30%.
+# Accuracy the saved network must reach on the 500 held-out CIFAR-10 test images (HELDOUT).
+# Measured there: the reference network trained as in the notebook (bundled images, 250
+# iterations, seeds 0-2) 30.6-33.2%; untrained networks (seeds 0-4) 9.8-15.4%; a least-
+# squares fit to the 500 bundled test images, 100% on those, 17.0%.
 SAVED_MODEL_THRESHOLD = 0.25
 
 
