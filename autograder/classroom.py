@@ -17,7 +17,7 @@ from .notebook import MAX_NOTEBOOK_BYTES
 from .results import ResultStore, TestResult, by_student
 from .runner import RunRecord
 from .safe_files import UnsafeFile, read_capped
-from .submission import read_files, student_folders
+from .submission import read_files, student_folders, student_id_problem
 
 
 def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool = False,
@@ -125,6 +125,8 @@ def record_in_gradebook(grader: Grader, rows: list[TestResult],
     db_url = f"sqlite:///{grader.course_root / 'gradebook.db'}"
     with Gradebook(db_url, "nnlabs") as gb:
         for student, mine in by_student(rows).items():
+            if student_id_problem(student):  # not an id nbgrader can hold: grades.csv only
+                continue
             gb.update_or_create_student(student)
             try:
                 gb.find_submission(grader.lab.name, student)

@@ -16,7 +16,6 @@ import csv
 import os
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -53,6 +52,22 @@ for i in range(30):
                 f.write(b"x" * 2**20)
     except OSError:
         break
+"""),
+    "fill-disk-probe": ("distances_two_loops", """
+import os
+written = 0
+for i in range(30):
+    try:
+        with open(f"fill-{i}.bin", "wb") as f:
+            for _ in range(64):
+                f.write(b"x" * 2**20)
+                written += 1
+    except OSError as exc:
+        stopped = type(exc).__name__ + " " + str(exc.errno)
+        break
+else:
+    stopped = "never"
+raise RuntimeError(f"wrote {written} MB, stopped by {stopped}")
 """),
     "search-solutions": ("distances_two_loops", """
 import json, os
@@ -119,24 +134,21 @@ def graded(tmp_path_factory):
     _write(_with(submission(), "predict_labels", f"raise Exception({INJECTION!r})", first=True),
            submitted / "injection" / LAB)
     for name, (cell_id, code) in CODE.items():
-        variant = "blank" if name == "search-solutions" else "solution"
+        variant = "blank" if name in ("search-solutions", "fill-disk-probe") else "solution"
         _write(_with(submission(variant), cell_id, code), submitted / f"attack-{name}" / LAB)
     # Another checkout of the course on the same machine, for the search to find.
     shutil.copytree(REPO_ROOT / "solutions" / LAB, root / "other-checkout" / "solutions" / LAB)
 
     before = _regular_files(submitted)
-    temp_before = set(os.listdir(tempfile.gettempdir()))
     rows = grade_all(submitted, LAB, out, workers=2,
                      limits=Limits(cell_seconds=20, submission_seconds=120))
-    temp_after = set(os.listdir(tempfile.gettempdir()))
     by = {}
     for row in rows:
         by.setdefault(row.student, []).append(row)
     write_csv(rows, out / "grades.csv")
     write_feedback(rows, out / "feedback")
     return {"by": by, "rows": rows, "out": out, "submitted": submitted,
-            "before": before, "after": _regular_files(submitted),
-            "new_temp": sorted(temp_after - temp_before)}
+            "before": before, "after": _regular_files(submitted)}
 
 
 def _score(by, student):
@@ -202,8 +214,13 @@ def test_writes_outside_the_working_folder_leave_nothing(graded):
 
 def test_filling_the_disk_stops_at_the_sandbox_cap(graded):
     assert _score(graded["by"], "attack-fill-disk") == FULL
-    assert graded["new_temp"] == [] or all(not Path(tempfile.gettempdir(), n).exists()
-                                           for n in graded["new_temp"])
+    # The probe (a blank notebook, so its cell's error reaches the rows) reports how far it
+    # got: the 30 x 64 MB stop at the 256 MB tmpfs, which vanishes with the sandbox.
+    messages = {r.message for r in graded["by"]["attack-fill-disk-probe"]}
+    found = [m for m in messages if "wrote " in m]
+    assert found, messages
+    written = int(found[0].split("wrote ")[1].split(" MB")[0])
+    assert 0 < written <= 256 and "stopped by OSError 28" in found[0]  # ENOSPC
 
 
 def test_searching_the_file_system_for_solutions_finds_none(graded):
