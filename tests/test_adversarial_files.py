@@ -135,7 +135,8 @@ def graded(tmp_path_factory):
            submitted / "injection" / LAB)
     for name, (cell_id, code) in CODE.items():
         variant = "blank" if name in ("search-solutions", "fill-disk-probe") else "solution"
-        _write(_with(submission(variant), cell_id, code), submitted / f"attack-{name}" / LAB)
+        first = name == "fill-disk-probe"  # before the stub, so its error reaches the row
+        _write(_with(submission(variant), cell_id, code, first), submitted / f"attack-{name}" / LAB)
     # Another checkout of the course on the same machine, for the search to find.
     shutil.copytree(REPO_ROOT / "solutions" / LAB, root / "other-checkout" / "solutions" / LAB)
 
