@@ -131,6 +131,11 @@ def command(job_dir: Path, slot: int, limits: Limits, hide: list[Path],
              "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
             if level == "namespaces" else [])
     owner = uid if level == "namespaces" else None
+    inside_stage = [p for p in [*kept_paths(), Path(job_dir).resolve()]
+                    if Path(NEW_ROOT) == p or Path(NEW_ROOT) in p.parents]
+    if inside_stage:  # the root is assembled on NEW_ROOT, which would hide them first
+        raise RuntimeError(f"{inside_stage[0]} is under {NEW_ROOT}, where the sandbox root is "
+                           "assembled: install the environment and run the grader elsewhere")
     script = root_script(job_dir, limits.disk_mb, owner) + "exec " + shlex.join(
         [*drop, *rlimits, *python])
     unshare = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount", "--ipc",

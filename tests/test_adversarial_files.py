@@ -1,13 +1,13 @@
 """Hostile hand-in files and hostile text, graded next to honest neighbours in one run.
 
-The vectors: a notebook that is a link to a neighbour's notebook or to /dev/zero, a student
-folder that is a link, a 2 GB sparse file and a FIFO beside an honest notebook, folder names
-nbgrader accepts (``Jane Doe``, ``José``, a spreadsheet formula), an exception message that
-carries a CSV formula, ANSI escapes, ``<script>`` and a link, writes to /run/lock and
-/var/tmp, 30 files of 64 MB, and a blank notebook that searches the whole file system for
-``solutions/`` and execs what it finds. Each cheat scores no more than its honest code
-deserves, the honest neighbours keep full marks, every student is in grades.csv, and
-nothing is left outside the sandbox.
+The vectors: a notebook that is a link (symbolic or hard) to a neighbour's notebook or a
+symbolic link to /dev/zero, a student folder that is a link, a 2 GB sparse file and a FIFO
+beside an honest notebook, folder names nbgrader accepts (``Jane Doe``, ``José``, a
+spreadsheet formula), an exception message that carries a CSV formula, ANSI escapes,
+``<script>`` and a link, writes to /run/lock and /var/tmp, 30 files of 64 MB, and a blank
+notebook that searches the whole file system for ``solutions/`` and execs what it finds.
+Each cheat scores no more than its honest code deserves, the honest neighbours keep full
+marks, every student is in grades.csv, and nothing is left outside the sandbox.
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ def graded(tmp_path_factory):
     (submitted / "link-to-neighbour" / LAB).mkdir(parents=True)
     (submitted / "link-to-neighbour" / LAB / NOTEBOOK).symlink_to(
         submitted / "honest-a" / LAB / NOTEBOOK)
+    (submitted / "hard-link-to-neighbour" / LAB).mkdir(parents=True)
+    os.link(submitted / "honest-b" / LAB / NOTEBOOK,
+            submitted / "hard-link-to-neighbour" / LAB / NOTEBOOK)
     (submitted / "link-to-dev-zero" / LAB).mkdir(parents=True)
     (submitted / "link-to-dev-zero" / LAB / NOTEBOOK).symlink_to("/dev/zero")
     (submitted / "folder-link").symlink_to(submitted / "honest-b", target_is_directory=True)
@@ -171,6 +174,7 @@ def test_honest_neighbours_and_every_accepted_folder_name_get_full_marks(graded)
 @pytest.mark.parametrize(("student", "reason"), [
     ("link-to-neighbour", "knn.ipynb is a symbolic link"),
     ("link-to-dev-zero", "knn.ipynb is a symbolic link"),
+    ("hard-link-to-neighbour", "knn.ipynb is a hard link to another file"),
     ("folder-link", "is a link, not a folder"),
 ])
 def test_links_are_invalid_submissions_worth_nothing(graded, student, reason):
