@@ -131,3 +131,22 @@ def test_a_truncated_file_is_reported(trained, tmp_path, monkeypatch):
     (tmp_path / ARTIFACT).write_bytes(raw[: len(raw) // 3])
     with pytest.raises(AssertionError, match="could not be read"):
         run_check(LAB, TEST, {})
+
+
+def test_the_held_out_images_ship_with_the_grader_only():
+    import tomllib
+
+    from autograder.course import REPO_ROOT
+
+    assert HELDOUT.is_file() and HELDOUT.parent.parent.name == "autograder"
+    for folder in (REPO_ROOT / "labs", BUNDLED_DIR.parent):  # the student release, course_utils
+        assert not [p for p in folder.rglob("*") if "heldout" in p.name.lower()], folder
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    shipped = config["tool"]["setuptools"].get("package-data", {})
+    assert not [pattern for patterns in shipped.values() for pattern in patterns
+                if "heldout" in pattern or pattern.endswith(".npz")]
+    manifest = REPO_ROOT / "MANIFEST.in"  # which could add it to a distribution
+    rules = manifest.read_text() if manifest.is_file() else ""
+    whole_package = (["graft", "autograder"], ["recursive-include", "autograder"])
+    assert not [line for line in rules.splitlines()
+                if "heldout" in line or line.split()[:2] in whole_package]
