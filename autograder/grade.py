@@ -121,6 +121,9 @@ class Grader:
                 missing = "is missing" in str(exc)
                 prepared.unreadable[name] = ("missing" if missing else "invalid", str(exc))
                 continue
+            if os.lstat(path).st_nlink > 1:  # refusing it would also refuse the other name's
+                prepared.notes.append(f"{path.name} is a hard link: the same file is also "
+                                      "somewhere else (a neighbour's copy?)")
             found = inspect(submitted, self.released[name])
             prepared.tampering += found.tampering
             prepared.notes += found.notes

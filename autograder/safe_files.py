@@ -1,11 +1,10 @@
 """Reading files that came from a submission as data: never through a link, regular files
-only (and no hard link), never more than a cap.
+only, never more than a cap.
 
 Every hand-in file the grader opens goes through :func:`read_capped` (or :func:`digest_capped`
 for fingerprints): it opens without following a symbolic link (``O_NOFOLLOW``), without
 blocking on a FIFO (``O_NONBLOCK``), checks with ``fstat`` on the open descriptor that it is
-a regular file with one name (so nothing can be swapped in between a check and the read,
-and a hard link to a neighbour's notebook is caught as a link is), and refuses a
+a regular file (so nothing can be swapped in between a check and the read), and refuses a
 file over the cap before reading a byte. Whatever it refuses is :class:`UnsafeFile`, whose
 message names the file and the reason; the grader makes it that student's outcome
 ``invalid submission``.
@@ -46,9 +45,6 @@ def _open_regular(path: Path, max_bytes: int) -> tuple[int, os.stat_result]:
         os.close(fd)
         kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
         raise UnsafeFile(f"{path.name} is {kind}, not a regular file")
-    if info.st_nlink > 1:  # the same file under another name: maybe a neighbour's notebook
-        os.close(fd)
-        raise UnsafeFile(f"{path.name} is a hard link to another file (hand in a copy)")
     if info.st_size > max_bytes:
         os.close(fd)
         raise UnsafeFile(f"{path.name} is {_mb(info.st_size)}, over the {_mb(max_bytes)} "
