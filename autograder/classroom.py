@@ -37,7 +37,11 @@ def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool 
         while student in folders:  # two undecodable names shown alike stay two students
             student += "'"
         folders[student] = folder if not problem else None
-        prepared = grader.prepare(student, folder, problem)
+        try:
+            prepared = grader.prepare(student, folder, problem)
+        except Exception as exc:  # one unreadable hand-in must not stop the class
+            prepared = grader.prepare(student, folder, "the grader could not read this "
+                                      f"folder ({type(exc).__name__}: {exc}); please report it")
         stored = store.load(student, prepared.fingerprint)
         if stored is not None:
             results[student] = stored

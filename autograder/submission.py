@@ -105,16 +105,15 @@ def fingerprint(version: str, folder: Path) -> str:
     regular files up to :data:`MAX_FILE_BYTES` each, read in chunks; links and other files
     by their metadata). Links are not followed; at most :data:`MAX_ENTRIES` entries."""
     digest = hashlib.sha256(version.encode())
-    if not is_real_folder(folder):
-        return digest.hexdigest()
+    folders = [Path(folder)] if is_real_folder(folder) else []
     entries = 0
-    for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs.sort()
-        for name in sorted(names) + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+    while folders and entries < MAX_ENTRIES:  # a stack, not recursion: any depth is fine
+        current = folders.pop()
+        for path in sorted(current.iterdir(), reverse=True)[: MAX_ENTRIES - entries]:
             entries += 1
-            if entries > MAX_ENTRIES:
-                return digest.hexdigest()
-            path = Path(root) / name
             digest.update(os.fsencode(path.relative_to(folder)) + b"\0")
-            digest.update(digest_capped(path, MAX_FILE_BYTES))
+            if is_real_folder(path):
+                folders.append(path)
+            else:
+                digest.update(digest_capped(path, MAX_FILE_BYTES))
     return digest.hexdigest()

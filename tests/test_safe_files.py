@@ -72,3 +72,15 @@ def test_terminal_and_markdown_text_is_inert():
     md = for_markdown("<script>x</script> [a](http://evil) ![i](y) https://evil www.evil")
     assert "<script>" not in md and "](" not in md and "://" not in md and "www." not in md
     assert len(for_terminal("x" * 10_000)) == 500
+
+
+def test_fingerprints_see_changes_and_survive_any_depth(tmp_path):
+    (tmp_path / "a.ipynb").write_text("1")
+    first = fingerprint("v", tmp_path)
+    (tmp_path / "a.ipynb").write_text("2")
+    assert fingerprint("v", tmp_path) != first
+    deep = tmp_path
+    for _ in range(1500):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    assert fingerprint("v", tmp_path)
