@@ -5,7 +5,6 @@ gradebook. One submission's path is :class:`autograder.grade.Grader` (prepare, j
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -14,9 +13,11 @@ from . import sandbox
 from .course import CourseError
 from .execute import execute
 from .grade import Grader, Prepared
+from .notebook import MAX_NOTEBOOK_BYTES
 from .results import ResultStore, TestResult, by_student
 from .runner import RunRecord
-from .submission import read_files, student_folders
+from .safe_files import UnsafeFile, read_capped
+from .submission import read_files, student_folders, student_id_problem
 
 
 def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool = False,
@@ -28,12 +29,19 @@ def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool 
     ``scheduler``: address of a Dask distributed scheduler to run the sandboxes on instead.
     """
     grader = Grader(lab_name, out_dir, limits, hide=[Path(submitted_dir).resolve()])
-    folders = dict(student_folders(submitted_dir, lab_name))
+    folders: dict[str, Path] = {}
     store = ResultStore(grader.out / "results")
     results: dict[str, list[TestResult]] = {}
     todo: list[Prepared] = []
-    for student, folder in folders.items():
-        prepared = grader.prepare(student, folder)
+    for student, folder, problem in student_folders(submitted_dir, lab_name):
+        while student in folders:  # two undecodable names shown alike stay two students
+            student += "'"
+        folders[student] = folder if not problem else None
+        try:
+            prepared = grader.prepare(student, folder, problem)
+        except Exception as exc:  # one unreadable hand-in must not stop the class
+            prepared = grader.prepare(student, folder, "the grader could not read this "
+                                      f"folder ({type(exc).__name__}: {exc}); please report it")
         stored = store.load(student, prepared.fingerprint)
         if stored is not None:
             results[student] = stored
@@ -109,9 +117,10 @@ def _progress_bar(total: int, done: int, lab_name: str, enabled: bool):
                 file=sys.stderr, dynamic_ncols=True)
 
 
-def record_in_gradebook(grader: Grader, rows: list[TestResult], folders: dict[str, Path]
-                        ) -> None:
-    """Scores into nbgrader's gradebook, the notebooks where formgrader looks for them."""
+def record_in_gradebook(grader: Grader, rows: list[TestResult],
+                        folders: dict[str, Path | None]) -> None:
+    """Scores into nbgrader's gradebook, the notebooks where formgrader looks for them
+    (copied as data: regular files only, size-capped; none for a folder with a problem)."""
     if grader._course is None:
         return
     grader._course.result()  # the course folder and its gradebook exist
@@ -120,6 +129,8 @@ def record_in_gradebook(grader: Grader, rows: list[TestResult], folders: dict[st
     db_url = f"sqlite:///{grader.course_root / 'gradebook.db'}"
     with Gradebook(db_url, "nnlabs") as gb:
         for student, mine in by_student(rows).items():
+            if student_id_problem(student):  # not an id nbgrader can hold: grades.csv only
+                continue
             gb.update_or_create_student(student)
             try:
                 gb.find_submission(grader.lab.name, student)
@@ -129,11 +140,16 @@ def record_in_gradebook(grader: Grader, rows: list[TestResult], folders: dict[st
                 grade = gb.find_grade(row.test, Path(row.notebook).stem, grader.lab.name,
                                       student)
                 grade.auto_score = row.points
+            folder = folders.get(student)
+            if folder is None:
+                continue
             target = grader.course_root / "autograded" / student / grader.lab.name
             for name in grader.tests:
-                source = folders.get(student, Path()) / name
-                if source.is_file() and not source.is_symlink():
-                    target.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source, target / name)
+                try:
+                    data = read_capped(folder / name, MAX_NOTEBOOK_BYTES)
+                except (UnsafeFile, OSError):
+                    continue
+                target.mkdir(parents=True, exist_ok=True)
+                (target / name).write_bytes(data)
         gb.db.commit()
 

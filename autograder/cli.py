@@ -9,6 +9,8 @@ from pathlib import Path
 from .course import CourseError
 from .nbgrader_course import NbgraderFailure
 from .notebook import NotebookError
+from .safe_files import UnsafeFile
+from .safe_text import for_terminal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
-    except (CourseError, NotebookError, NbgraderFailure) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (CourseError, NotebookError, NbgraderFailure, UnsafeFile) as exc:
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return 2
 
 
@@ -69,11 +71,11 @@ def _run(args) -> int:
     if args.command == "grade":
         from .classroom import grade_all
         from .report import summary_table, write_csv, write_feedback
-        from .sandbox import Limits, isolation
+        from .sandbox import Limits, describe
 
         limits = Limits(**{k: v for k, v in (("cell_seconds", args.cell_timeout),
                                               ("memory_gb", args.memory_gb)) if v is not None})
-        print(f"sandbox isolation: {isolation()}", flush=True)
+        print(f"sandbox isolation: {describe()}", flush=True)
         rows = grade_all(args.submitted, args.lab, args.out, progress=True,
                          workers=args.workers, scheduler=args.scheduler, limits=limits)
         write_csv(rows, args.out / "grades.csv")

@@ -41,7 +41,7 @@ def execute(lab_name: str, job: dict, files: dict[str, bytes], limits: sandbox.L
         for name, data in files.items():
             (job_dir / name).write_bytes(data)
         try:
-            return run_job(job, job_dir, claimed, limits, sandbox.hidden_paths(list(hide)),
+            return run_job(job, job_dir, claimed, limits, list(hide),
                            oracle, log_path)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)  # files belong to the sandbox user

@@ -16,6 +16,7 @@ Student code never runs in this process. A whole class is :mod:`autograder.class
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,8 +29,9 @@ from .course import LABS_DIR, CourseError, Lab, get_lab
 from .execute import case_data, execute
 from .judging import Judge
 from .notebook import NotebookError, graded_cells, read_notebook, solution_cells
-from .results import TestResult
+from .results import TestResult, file_name
 from .runner import RunRecord
+from .safe_files import UnsafeFile, is_real_folder
 from .submission import data_files, fingerprint, read_files
 from .tamper import inspect
 
@@ -45,6 +47,7 @@ class Prepared:
     files: dict[str, Path]  # saved models and other data files, read when the job runs
     unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # nb -> status, why
     tampering: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # files refused as unsafe: links ...
     notes: list[str] = field(default_factory=list)
     fingerprint: str = ""
 
@@ -92,25 +95,41 @@ class Grader:
         return f"autograder.checks.{self.lab.name}"
 
     # 1. prepare ---------------------------------------------------------------------------
-    def prepare(self, student: str, folder: Path) -> Prepared:
-        """Read ``folder`` (one student's copy of the lab) and build its sandbox job."""
+    def prepare(self, student: str, folder: Path, problem: str = "") -> Prepared:
+        """Read ``folder`` (one student's copy of the lab) and build its sandbox job.
+
+        ``problem`` (from :func:`~autograder.submission.student_folders`) says why the folder
+        cannot be graded at all: every test is then invalid, with that reason."""
         folder = Path(folder)
-        prepared = Prepared(student, job={}, files={})
+        prepared = Prepared(student, job={"cells": [], "tests": []}, files={})
+        if problem:
+            prepared.invalid.append(problem)
+            prepared.unreadable = {name: ("invalid", problem) for name in self.tests}
+            prepared.fingerprint = hashlib.sha256(f"{self.version}:{problem}".encode()
+                                                  ).hexdigest()
+            return prepared
         sources: dict[str, str] = {}
         for name in self.tests:
             path = self._find_notebook(folder, name, prepared)
             try:
                 submitted = read_notebook(path)
+            except UnsafeFile as exc:
+                prepared.unreadable[name] = ("invalid", str(exc))
+                prepared.invalid.append(str(exc))
+                continue
             except NotebookError as exc:
                 missing = "is missing" in str(exc)
                 prepared.unreadable[name] = ("missing" if missing else "invalid", str(exc))
                 continue
+            if os.lstat(path).st_nlink > 1:  # refusing it would also refuse the other name's
+                prepared.notes.append(f"{path.name} is a hard link: the same file is also "
+                                      "somewhere else (a neighbour's copy?)")
             found = inspect(submitted, self.released[name])
             prepared.tampering += found.tampering
             prepared.notes += found.notes
             for grade_id in self.solution_ids[name]:
                 sources[grade_id] = found.solutions.get(grade_id, "")
-        prepared.files = data_files(folder, prepared.notes)
+        prepared.files = data_files(folder, prepared.notes, prepared.invalid)
         cells = [{"id": grade_id, "source": sources[grade_id]}
                  for name in self.tests if name not in prepared.unreadable
                  for grade_id in self.solution_ids[name]]
@@ -125,7 +144,7 @@ class Grader:
 
     def _find_notebook(self, folder: Path, name: str, prepared: Prepared) -> Path:
         path = folder / name
-        if path.exists() or not folder.is_dir():
+        if os.path.lexists(path) or not is_real_folder(folder):
             return path
         # A renamed copy (e.g. "knn (1).ipynb") is graded if it is the only candidate.
         expected_ids = {t.name for t in self.tests[name]}
@@ -135,7 +154,7 @@ class Grader:
                 continue
             try:
                 ids = {t.name for t in graded_cells(read_notebook(other))}
-            except NotebookError:
+            except (NotebookError, UnsafeFile):
                 continue
             if ids & expected_ids:
                 candidates.append(other)
@@ -182,5 +201,6 @@ class Grader:
         if not prepared.job["cells"] and not prepared.job["tests"]:
             return None
         return execute(self.lab.name, prepared.job, read_files(prepared.files), self.limits,
-                       self.hide, self.out / "logs" / f"{prepared.student}.log", slot)
+                       self.hide, self.out / "logs" / f"{file_name(prepared.student)}.log",
+                       slot)
 

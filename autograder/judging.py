@@ -69,10 +69,12 @@ class Judge:
     def _outcome(self, prepared, record: RunRecord | None, memory: list) -> str:
         cell_memory = [c for c, e in (record.cells.items() if record else []) if e
                        and e.startswith("MemoryError")]
-        invalid = [f"{n}: {why}" for n, (s, why) in prepared.unreadable.items() if s == "invalid"]
+        invalid = [f"{n}: {why}" for n, (s, why) in prepared.unreadable.items()
+                   if s == "invalid" and why not in prepared.invalid]
         missing = [f"{n} is missing" for n, (s, _) in prepared.unreadable.items()
                    if s == "missing"]
         reasons = [
+            ("invalid submission", prepared.invalid),
             ("invalid notebook", invalid),
             ("missing notebook", missing if len(missing) == len(self.tests) else []),
             ("timed out", record.timeouts if record else []),

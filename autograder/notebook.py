@@ -8,6 +8,10 @@ from pathlib import Path
 
 import nbformat
 
+from .safe_files import read_capped
+
+MAX_NOTEBOOK_BYTES = 64 * 2**20
+
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
 
@@ -26,10 +30,14 @@ class GradedCell:
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Parse and validate a notebook, turning every failure into one NotebookError line."""
+    """Parse and validate a notebook, turning every failure into one NotebookError line.
+
+    The file is read as data (:func:`autograder.safe_files.read_capped`): a link, a device,
+    a FIFO or a file over :data:`MAX_NOTEBOOK_BYTES` raises
+    :class:`~autograder.safe_files.UnsafeFile` instead, unread."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_NOTEBOOK_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise NotebookError(f"{path.name} is missing") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -15,7 +15,10 @@ import unicodedata
 MAX_MESSAGE_CHARS = 500
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|!~])")
+_BARE_LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?=//)")
+_WWW = re.compile(r"(?i)\bwww\.")
+# Not "_": identifiers are full of it, and emphasis does no harm.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]<>()#|!~])")
 
 
 def plain(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
@@ -44,5 +47,9 @@ def for_html(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 def for_markdown(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """Text to put in a Markdown table cell: no links, images, HTML or emphasis take effect."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain(text, limit))
+    """Text to put in a Markdown table cell: no links, images, HTML or emphasis take effect.
+    Bare addresses, which GitHub-flavoured Markdown links without any markup, are defanged
+    the usual way (``https[:]//`` and ``www[.]``)."""
+    text = _BARE_LINK.sub(lambda m: m.group(0).replace(":", "[:]"), plain(text, limit))
+    text = _WWW.sub("www[.]", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

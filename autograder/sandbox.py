@@ -5,18 +5,21 @@ The worker (``python -I -m autograder.worker``) is started through util-linux to
 - ``unshare --net --pid --fork --kill-child --mount --ipc --uts``: no network (only a
   loopback device that is down), its own process tree (when the worker ends or is killed,
   the kernel kills every process it started, even ones in a new session), its own mounts;
-- inside, a short shell script hides the instructor's and other students' files behind empty
-  tmpfs mounts (the repository, the grading folder, the submissions folder, home folders and
-  /tmp), re-exposes only what the worker needs (Python, the installed packages, the
-  ``autograder`` and ``course_utils`` code) and binds the submission's job folder as the
-  working directory;
+- inside, a short shell script builds an **allow-listed root** and ``pivot_root``\\ s into it:
+  a fresh tmpfs holding read-only bind mounts of only what the worker needs (``/usr`` and the
+  ``/lib*`` links for Python's shared libraries, the Python environment, the ``autograder``
+  and ``course_utils`` package code with the grader-only data folders masked), ``/dev/null``,
+  ``/dev/zero``, ``/dev/urandom`` and a fresh ``/proc``. Its working folder and ``/tmp`` share
+  one fresh tmpfs of ``Limits.disk_mb``; the submission's data files are copied into it. The
+  rest of the host (other checkouts, homes, ``/srv``, ``/var/tmp``, ``/run/lock``, the grading
+  folders) is simply not there, and ``/`` itself is read-only;
 - ``setpriv`` drops to an unprivileged user id of its own (one per parallel slot, so the
   process-count limit is per submission) with no capabilities and no new privileges;
 - ``prlimit`` sets address-space, CPU-time, process-count, file-size and core limits.
 
 Without root the same runs in a user namespace (``--user --map-root-user``); where namespaces
-are unavailable it falls back to limits and a process group only, and :func:`isolation`
-says so (the grades table and README show which level was used).
+are unavailable it falls back to limits and a process group only. :func:`isolation` names the
+level and :func:`describe` says in one line what it lacks (the CLI prints it).
 """
 
 from __future__ import annotations
@@ -36,10 +39,22 @@ from pathlib import Path
 import autograder
 import course_utils
 
-from .course import REPO_ROOT
-
 SANDBOX_UID_BASE = 61000  # slot k runs as uid 61000 + k; these ids own nothing on the machine
-WORKDIR = "/mnt/nnlabs-work"
+WORKDIR = "/submission"  # the working folder inside the sandbox's root
+NEW_ROOT = "/mnt"  # where the root is assembled, inside the sandbox's private mount namespace
+# Grader-only data that lives inside the package code (held-out evaluation images): masked.
+GRADER_ONLY = [Path(autograder.__file__).resolve().parent / "heldout"]
+
+DESCRIPTIONS = {
+    "namespaces": "allow-listed read-only root, tmpfs working folder and /tmp capped in size, "
+                  "no network, own process tree, unprivileged user id per slot, resource limits",
+    "user-namespaces": "allow-listed read-only root, capped tmpfs, no network, own process tree "
+                       "and resource limits; lacks a user id per slot (the process limit counts "
+                       "all of the grader user's processes)",
+    "limits-only": "resource limits and a process group only; lacks all isolation: the code "
+                   "sees the whole file system and the network as the grader's user, and its "
+                   "disk use is capped per file only",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class Limits:
     cpu_seconds: int = 600
     processes: int = 64
     file_mb: int = 64
+    disk_mb: int = 256  # the sandbox's tmpfs: working folder, /tmp and the copied data files
     cell_seconds: float = 60.0  # one solution cell or one hidden test
     submission_seconds: float = 300.0  # everything of one submission, restarts included
 
@@ -57,7 +73,7 @@ class Limits:
 @functools.cache
 def isolation() -> str:
     """``"namespaces"`` (root: own user id too), ``"user-namespaces"`` or ``"limits-only"``."""
-    if shutil.which("unshare") is None or shutil.which("prlimit") is None:
+    if not all(shutil.which(tool) for tool in ("unshare", "prlimit", "pivot_root")):
         return "limits-only"
     probe = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount", "--ipc", "--uts"]
     if os.geteuid() == 0 and shutil.which("setpriv") and _works([*probe, "true"]):
@@ -67,6 +83,12 @@ def isolation() -> str:
     return "limits-only"
 
 
+def describe(level: str | None = None) -> str:
+    """One line: the isolation level and what it guarantees or lacks."""
+    level = level or isolation()
+    return f"{level} ({DESCRIPTIONS[level]})"
+
+
 def _works(argv: list[str]) -> bool:
     try:
         return subprocess.run(argv, capture_output=True, timeout=20).returncode == 0
@@ -74,30 +96,28 @@ def _works(argv: list[str]) -> bool:
         return False
 
 
-def hidden_paths(extra: list[Path]) -> list[Path]:
-    """Folders a submission must not see: the repository (solutions, tests, git), the given
-    grading and submission folders, home folders and shared temporary folders."""
-    candidates = [REPO_ROOT, *extra, Path.home(), Path("/root"), Path("/home"), Path("/tmp"),
-                  Path("/var/tmp"), Path("/dev/shm")]
-    found: list[Path] = []
-    for path in sorted({Path(p).resolve() for p in candidates}, key=lambda p: len(p.parts)):
-        # a folder inside one already hidden disappears with it
-        if path.is_dir() and path != Path("/") and not any(f in path.parents for f in found):
-            found.append(path)
-    return found
-
-
 def kept_paths() -> list[Path]:
-    """What the worker needs to run, re-exposed read-only if it sits inside a hidden folder."""
-    paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-             Path(autograder.__file__).resolve().parent,
-             Path(course_utils.__file__).resolve().parent}
-    return sorted(paths)
+    """Host folders the worker needs, bound read-only at the same place in its root: the
+    system's programs and libraries, the Python environment and the two packages' code.
+    A folder inside another kept folder comes with it."""
+    wanted = {Path("/usr"), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
+              Path(autograder.__file__).resolve().parent,
+              Path(course_utils.__file__).resolve().parent}
+    wanted |= {Path(p).resolve() for p in ("/lib", "/lib32", "/lib64", "/libx32")
+               if Path(p).is_dir() and not Path(p).is_symlink()}
+    kept: list[Path] = []
+    for path in sorted(wanted, key=lambda p: len(p.parts)):
+        if path.is_dir() and not any(k == path or k in path.parents for k in kept):
+            kept.append(path)
+    return kept
 
 
 def command(job_dir: Path, slot: int, limits: Limits, hide: list[Path],
             worker_args: list[str]) -> tuple[list, str]:
-    """The argv that runs the worker on ``job_dir``, and the working directory it sees."""
+    """The argv that runs the worker on a copy of ``job_dir``'s files, and the working
+    directory it sees. ``hide`` is kept for the caller's signature: with an allow-listed
+    root nothing of the host is visible unless :func:`kept_paths` lists it."""
+    del hide
     level = isolation()
     python = [sys.executable, "-I", "-m", "autograder.worker", *worker_args]
     rlimits = [
@@ -110,30 +130,59 @@ def command(job_dir: Path, slot: int, limits: Limits, hide: list[Path],
     drop = (["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
              "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
             if level == "namespaces" else [])
-    script = _mount_script(job_dir, hide, kept_paths()) + "exec " + shlex.join(
+    owner = uid if level == "namespaces" else None
+    inside_stage = [p for p in [*kept_paths(), Path(job_dir).resolve()]
+                    if Path(NEW_ROOT) == p or Path(NEW_ROOT) in p.parents]
+    if inside_stage:  # the root is assembled on NEW_ROOT, which would hide them first
+        raise RuntimeError(f"{inside_stage[0]} is under {NEW_ROOT}, where the sandbox root is "
+                           "assembled: install the environment and run the grader elsewhere")
+    script = root_script(job_dir, limits.disk_mb, owner) + "exec " + shlex.join(
         [*drop, *rlimits, *python])
-    unshare = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--mount",
-               "--ipc", "--uts"]
+    unshare = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount", "--ipc",
+               "--uts"]
     if level == "user-namespaces":
         unshare[1:1] = ["--user", "--map-root-user"]
     return [*unshare, "sh", "-ec", script], WORKDIR
 
 
-def _mount_script(job_dir: Path, hide: list[Path], keep: list[Path]) -> str:
+def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
+    """Shell commands that assemble the allow-listed root, copy ``job_dir``'s files into its
+    capped tmpfs (owned by ``owner`` if given), pivot into it and enter the working folder."""
     q = shlex.quote
-    lines = ["mount --make-rprivate /", "mkdir -p /mnt",
-             "mount -t tmpfs -o mode=755 nnlabs-stage /mnt",
-             f"mkdir {WORKDIR}", f"mount --bind {q(str(job_dir))} {WORKDIR}"]
-    under_hidden = [k for k in keep if any(k == h or h in k.parents for h in hide)]
-    for i, path in enumerate(under_hidden):
-        lines += [f"mkdir /mnt/keep{i}", f"mount --bind {q(str(path))} /mnt/keep{i}"]
-    for path in hide:
-        mode = "1777" if path.name in ("tmp", "shm") else "755"
-        lines.append(f"mount -t tmpfs -o mode={mode},size=64m nnlabs-hidden {q(str(path))}")
-    for i, path in enumerate(under_hidden):
-        lines += [f"mkdir -p {q(str(path))}", f"mount --move /mnt/keep{i} {q(str(path))}",
-                  f"mount -o remount,bind,ro {q(str(path))}"]
-    lines.append(f"cd {WORKDIR}")
+    root = NEW_ROOT
+    lines = ["mount --make-rprivate /",
+             f"mount -t tmpfs -o mode=755,size=1m nnlabs-root {root}"]
+    for path in kept_paths():
+        inside = q(root + str(path))
+        lines += [f"mkdir -p {inside}", f"mount --bind {q(str(path))} {inside}",
+                  f"mount -o remount,bind,ro,nosuid,nodev {inside}"]
+    for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if Path(link).is_symlink():
+            lines.append(f"ln -s {q(os.readlink(link))} {root}{link}")
+    for hidden in GRADER_ONLY:
+        if hidden.is_dir():
+            lines.append(f"mount -t tmpfs -o ro,size=4k,mode=755 nnlabs-masked "
+                         f"{q(root + str(hidden))}")
+    lines.append(f"mkdir {root}/dev {root}/proc {root}/tmp {root}{WORKDIR} {root}/.old")
+    for device in ("null", "zero", "urandom"):
+        lines += [f"touch {root}/dev/{device}",
+                  f"mount --bind /dev/{device} {root}/dev/{device}"]
+    lines.append(f"mount -t proc -o nosuid,nodev,noexec proc {root}/proc")
+    # One tmpfs for the working folder and /tmp, so together they stay under disk_mb.
+    scratch = f"{root}/.scratch"
+    lines += [f"mkdir {scratch}",
+              f"mount -t tmpfs -o size={int(disk_mb)}m,mode=755,nosuid,nodev nnlabs-work "
+              f"{scratch}",
+              f"mkdir {scratch}/work && mkdir -m 1777 {scratch}/tmp",
+              f"cp -R {q(str(job_dir))}/. {scratch}/work/"]
+    if owner is not None:
+        lines.append(f"chown -R {owner}:{owner} {scratch}/work")
+    lines += [f"mount --bind {scratch}/work {root}{WORKDIR}",
+              f"mount --bind {scratch}/tmp {root}/tmp",
+              f"umount {scratch}", f"rmdir {scratch}",
+              f"mount -o remount,ro {root}",
+              f"cd {root}", f"{shutil.which('pivot_root')} . .old", "umount -l /.old",
+              f"cd {WORKDIR}"]
     return "\n".join(lines) + "\n"
 
 
@@ -142,6 +191,7 @@ def environment(workdir: str) -> dict[str, str]:
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": workdir,
+        "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": f"{workdir}/.config/matplotlib",
@@ -153,11 +203,9 @@ def environment(workdir: str) -> dict[str, str]:
 
 
 def prepare_job_dir(job_dir: Path, slot: int) -> None:
-    """Hand the job folder to the slot's user id, so the worker can write only there."""
-    if isolation() == "namespaces":
-        uid = SANDBOX_UID_BASE + slot
-        for path in [job_dir, *job_dir.rglob("*")]:
-            os.lchown(path, uid, uid)
+    """Nothing to do since the files are copied into the sandbox's own tmpfs and handed to
+    the slot's user there (kept while :mod:`autograder.runner` still calls it)."""
+    del job_dir, slot
 
 
 def kill_slot_processes(slot: int) -> None:

@@ -151,7 +151,7 @@ def test_cli_grade_writes_outputs_and_reports_bad_arguments(graded, tmp_path):
     _lab1_only(lab)
     one = tmp_path / "one"
     one.mkdir()
-    (one / "solution").symlink_to(out / "submitted" / "solution", target_is_directory=True)
+    shutil.copytree(out / "submitted" / "solution", one / "solution")  # a link is refused
     env = {**os.environ, "NNLABS_OFFLINE": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "autograder", "grade", str(one), "--lab", lab.name,

@@ -7,7 +7,6 @@ raises with what it found.
 from __future__ import annotations
 
 import ast
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,12 @@ def _probe(tmp_path, code: str, limits=None) -> str | None:
     job_dir = tmp_path / "work"
     job_dir.mkdir(exist_ok=True)
     record = run_job({"cells": [{"id": "probe", "source": code}], "tests": []}, job_dir, 900,
-                     limits or sandbox.Limits(), sandbox.hidden_paths([tmp_path]))
+                     limits or sandbox.Limits(), [])
     return record.cells.get("probe")
+
+
+def _seen(found: str):
+    return ast.literal_eval(found.removeprefix("RuntimeError: "))
 
 
 def _report(expression: str) -> str:
@@ -75,9 +78,87 @@ def test_limits_only_fallback_still_grades_and_stops_runaways(tmp_path, monkeypa
                                  sandbox.Limits(cell_seconds=2))
 
 
-def test_hidden_paths_never_nest(tmp_path):
-    hidden = sandbox.hidden_paths([tmp_path, tmp_path / "inner", Path(os.getcwd())])
-    assert not [h for h in hidden if any(o in h.parents for o in hidden)]
+def test_kept_paths_never_nest():
+    kept = sandbox.kept_paths()
+    assert not [k for k in kept if any(o in k.parents for o in kept)]
+    assert Path("/usr") in kept and not [k for k in kept if k in (Path("/"), Path("/home"))]
+
+
+@needs_namespaces
+def test_only_the_allow_listed_host_paths_are_there(tmp_path):
+    other = tmp_path / "other-checkout" / "solutions" / "lab1_knn"
+    other.mkdir(parents=True)
+    (other / "knn.ipynb").write_text("{}")
+    absent = [str(other), str(REPO_ROOT / "solutions"), str(REPO_ROOT / "tests"),
+              str(REPO_ROOT / ".git"), str(REPO_ROOT / "README.md"), "/run/lock", "/var/tmp",
+              "/srv", "/home", "/opt", "/etc/passwd", "/root/.bashrc", "/dev/shm", "/sys",
+              str(Path(sandbox.GRADER_ONLY[0]) / "cifar10_heldout.npz")]
+    absent += [str(p) for p in REPO_ROOT.parent.iterdir() if p != REPO_ROOT]  # other checkouts
+    found = _probe(tmp_path, "import os\n" + _report(
+        f"([p for p in {absent!r} if os.path.lexists(p)], sorted(os.listdir('/')), "
+        f"sorted(os.listdir({str(REPO_ROOT)!r})))"))
+    visible, top, repo = _seen(found)
+    assert visible == []
+    assert set(top) <= {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "dev", "proc",
+                        "tmp", "submission", ".old", *(p.parts[1] for p in sandbox.kept_paths())}
+    package_dirs = {p.name for p in sandbox.kept_paths() if p.parent == REPO_ROOT}
+    assert set(repo) == package_dirs  # only the package code (and the environment) of it
+
+
+@needs_namespaces
+def test_root_is_read_only_and_the_working_tmpfs_is_capped(tmp_path):
+    code = """
+import errno, os
+def attempt(path):
+    try:
+        with open(path, "w") as f:
+            f.write("x")
+        return "written"
+    except OSError as exc:
+        return errno.errorcode[exc.errno]
+def fill(folder):
+    total = 0
+    try:
+        for i in range(100):
+            with open(os.path.join(folder, f"fill{i}"), "wb") as f:
+                for _ in range(16):
+                    f.write(b"x" * 2**20)
+                    total += 1
+    except OSError as exc:
+        return total, errno.errorcode[exc.errno]
+    return total, None
+size = os.statvfs(".").f_blocks * os.statvfs(".").f_frsize
+raise RuntimeError(repr((attempt("/x"), attempt("/usr/x"), attempt("/dev/x"), attempt("/tmp/x"),
+                         size, fill("."), fill("/tmp"))))
+"""
+    root, usr, dev, tmp, size, work_fill, tmp_fill = _seen(
+        _probe(tmp_path, code, sandbox.Limits(disk_mb=96)))
+    assert (root, usr, dev, tmp) == ("EROFS", "EROFS", "EROFS", "written")
+    assert size == 96 * 2**20
+    assert work_fill[1] == "ENOSPC" and work_fill[0] <= 96
+    assert tmp_fill == (0, "ENOSPC")  # /tmp shares the working folder's cap
+
+
+@needs_namespaces
+def test_data_files_are_copied_into_the_sandbox_not_shared(tmp_path):
+    job_dir = tmp_path / "work"
+    job_dir.mkdir()
+    (job_dir / "model.npz").write_bytes(b"saved")
+    code = ("import os\nopen('model.npz', 'ab').write(b'!')\nopen('new.txt', 'w').write('x')\n"
+            + _report("(open('model.npz', 'rb').read(), os.stat('model.npz').st_uid)"))
+    record = run_job({"cells": [{"id": "probe", "source": code}], "tests": []}, job_dir, 900,
+                     sandbox.Limits(), [])
+    content, owner = _seen(record.cells["probe"])
+    assert content == b"saved!" and owner == sandbox.SANDBOX_UID_BASE + 900
+    assert sorted(p.name for p in job_dir.iterdir()) == ["model.npz"]
+    assert (job_dir / "model.npz").read_bytes() == b"saved"
+
+
+def test_each_isolation_level_says_what_it_lacks():
+    for level in ("namespaces", "user-namespaces", "limits-only"):
+        assert sandbox.describe(level).startswith(level)
+    assert "lacks" in sandbox.describe("limits-only")
+    assert "lacks" in sandbox.describe("user-namespaces")
 
 
 @pytest.mark.parametrize("lab", [lab.name for lab in all_labs()])
@@ -90,3 +171,14 @@ def test_the_worker_starts_without_the_solutions_or_nbformat(lab):
                           cwd=tempfile.gettempdir(), timeout=120)
     assert proc.returncode == 0, proc.stderr[-1000:]
     assert proc.stdout.strip() == "[]"
+
+
+@needs_namespaces
+def test_user_namespace_fallback_builds_the_same_root(tmp_path, monkeypatch):
+    # As root the user-namespace path maps root to itself, which runs the same mount script
+    # without setpriv: what a grader without root gets.
+    monkeypatch.setattr(sandbox, "isolation", lambda: "user-namespaces")
+    found = _probe(tmp_path, "import os\n" + _report(
+        f"(os.path.lexists({str(REPO_ROOT / 'solutions')!r}), os.path.lexists('/var/tmp'), "
+        "os.access('/', os.W_OK), os.getcwd())"))
+    assert _seen(found) == (False, False, False, sandbox.WORKDIR)

@@ -14,10 +14,15 @@ training, prediction, the SVM variant of the loss, and the trained network the s
   learning-rate schedule, the recorded history and the accuracies exactly, while the
   sampling order (implementation-defined) is only judged by its properties.
 * ``test_saved_model`` loads the student's ``best_two_layer_net.npz`` (never unpickling) and
-  measures its accuracy on the bundled CIFAR-10 test images itself.
+  measures its accuracy itself on held-out CIFAR-10 test images that ship with the grader
+  only (``autograder/heldout``, built by ``tools/make_heldout_cifar10.py``): the bundled
+  subset students load leaves them out, so a model fitted to the images a notebook can see
+  gains nothing.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
@@ -27,10 +32,11 @@ from .compare import as_array, eps_of, first_mismatch, shape_problem
 LAB = "lab3_two_layer"
 KEYS = ("W1", "b1", "W2", "b2")
 ARTIFACT = "best_two_layer_net.npz"
-# Accuracy the saved network must reach on the 500 bundled CIFAR-10 test images. Measured
-# (see the lab's report): networks trained as in the notebook on the bundled 1,500 images
-# score 33-37%, the full data's tuned network about 50%; untrained ones 9-12%, and even a
-# linear softmax classifier trained on the bundled images stays near 30%.
+HELDOUT = Path(__file__).resolve().parents[1] / "heldout" / "cifar10_heldout.npz"
+# Accuracy the saved network must reach on the 500 held-out CIFAR-10 test images (HELDOUT).
+# Measured there: the reference network trained as in the notebook (bundled images, 250
+# iterations, seeds 0-2) 30.6-33.2%; untrained networks (seeds 0-4) 9.8-15.4%; a least-
+# squares fit to the 500 bundled test images, 100% on those, 17.0%.
 SAVED_MODEL_THRESHOLD = 0.25
 
 
@@ -734,11 +740,17 @@ def compare_svm(expected, got, case: Case) -> str | None:
 
 
 def saved_model_cases():
-    from course_utils.data import BUNDLED_DIR, flatten, load_cifar10
-
-    data = load_cifar10(BUNDLED_DIR, download=False, verbose=False)
-    yield Case((flatten(data.X_test), data.y_test, SAVED_MODEL_THRESHOLD),
-               hint=f"{len(data.y_test)} CIFAR-10 test images")
+    """The held-out images, read in the grading process only (the sandbox never sees them:
+    the worker receives no inputs for artifact checks, and the folder is masked there)."""
+    try:
+        with np.load(HELDOUT, allow_pickle=False) as held:
+            X, y = held["X"], held["y"]
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{HELDOUT} is missing: Lab 3's saved network is scored on "
+                                "held-out images that ship with the grader only (rebuild "
+                                "them with python tools/make_heldout_cifar10.py)") from None
+    yield Case((X.reshape(len(X), -1).astype(np.float64), y.astype(np.int64),
+                SAVED_MODEL_THRESHOLD), hint=f"{len(y)} held-out CIFAR-10 test images")
 
 
 def compare_saved_model(expected, arrays, case: Case) -> str | None:
