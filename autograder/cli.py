@@ -34,10 +34,21 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-gb", type=float, default=None,
                        help="address-space limit of a submission's process (default: 4)")
 
-    check = sub.add_parser("check", help="run a lab's hidden tests on your own notebook")
-    check.add_argument("notebook", type=Path, help="your copy of a lab notebook")
+    check = sub.add_parser("check", help="run the hidden tests on your own notebook, or on "
+                           "every lab in a folder with a progress table")
+    check.add_argument("notebook", type=Path, nargs="?", default=Path("."),
+                       help="your copy of a lab notebook, or your labs folder (default: .)")
     check.add_argument("--lab", default=None,
                        help="lab folder name (default: the notebook's folder name)")
+    check.add_argument("--more", action="store_true",
+                       help="also show the likely mistake behind each failing hidden case")
+    check.add_argument("--answers", action="store_true",
+                       help="the written questions' model answers (where they exist)")
+
+    dist = sub.add_parser("dist", help="build the student wheel nnlabs-student (labs/ and "
+                          "course_utils, no answers)")
+    dist.add_argument("--out", type=Path, default=Path("dist"),
+                      help="folder for the wheel (default: dist/)")
 
     demo = sub.add_parser("demo", help="release, sample submissions, grading, on bundled data")
     demo.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -82,9 +93,16 @@ def _run(args) -> int:
         print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}")
         return 0
     if args.command == "check":
-        from .selfcheck import check_notebook
+        from .selfcheck import check_folder, check_notebook
 
-        return check_notebook(args.notebook, args.lab)
+        if args.notebook.is_dir():
+            return check_folder(args.notebook, more=args.more, answers=args.answers)
+        return check_notebook(args.notebook, args.lab, more=args.more)
+    if args.command == "dist":
+        from .distribution import build_student_wheel
+
+        print(f"wrote {build_student_wheel(args.out)}")
+        return 0
     if args.command == "demo":
         from .demo import run_demo
 
