@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .course import CourseError
+from .lms import FORMATS
 from .nbgrader_course import NbgraderFailure
 from .notebook import NotebookError
 
@@ -33,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="limit for one solution cell or one hidden test (default: 60)")
     grade.add_argument("--memory-gb", type=float, default=None,
                        help="address-space limit of a submission's process (default: 4)")
+    grade.add_argument("--export", action="append", choices=FORMATS, default=[],
+                       help="also write OUT/<canvas|moodle>.csv, the LMS's grade-import file "
+                       "(repeat for both)")
+
+    export = sub.add_parser("export", help="one LMS grade-import file from several labs' "
+                            "grades.csv (one column per lab)")
+    export.add_argument("format", choices=FORMATS)
+    export.add_argument("grades", type=Path, nargs="+", help="grades.csv files of `grade`")
+    export.add_argument("--out", type=Path, required=True, help="the file to write")
 
     check = sub.add_parser("check", help="run the hidden tests on your own notebook, or on "
                            "every lab in a folder with a progress table")
@@ -79,6 +89,10 @@ def _run(args) -> int:
         return 0
     if args.command == "grade":
         from .classroom import grade_all
+        from .course import LABS_DIR, get_lab
+        from .lms import export
+        from .nbgrader_feedback import write_nbgrader_feedback
+        from .notebook import read_notebook
         from .report import summary_table, write_csv, write_feedback
         from .sandbox import Limits, isolation
 
@@ -89,8 +103,25 @@ def _run(args) -> int:
                          workers=args.workers, scheduler=args.scheduler, limits=limits)
         write_csv(rows, args.out / "grades.csv")
         write_feedback(rows, args.out / "feedback")
+        released = {nb.name: read_notebook(LABS_DIR / args.lab / nb.name)
+                    for nb in get_lab(args.lab).notebooks}
+        write_nbgrader_feedback(rows, args.submitted, released, args.out / "nbgrader")
         print(summary_table(rows))
-        print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}")
+        print(f"wrote {args.out / 'grades.csv'}, {args.out / 'feedback'} and nbgrader's "
+              f"{args.out / 'nbgrader' / 'feedback'}")
+        for kind in args.export:
+            print(f"wrote {export(rows, kind, args.out / f'{kind}.csv')}")
+        return 0
+    if args.command == "export":
+        from .lms import export
+        from .report import read_csv
+
+        try:
+            rows = [row for path in args.grades for row in read_csv(path)]
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise CourseError(f"cannot read the grades ({type(exc).__name__}: {exc}): give "
+                              "grades.csv files written by `grade`") from None
+        print(f"wrote {export(rows, args.format, args.out)}")
         return 0
     if args.command == "check":
         from .selfcheck import check_folder, check_notebook

@@ -45,12 +45,13 @@ def split_hint(message: str) -> tuple[str, str]:
     while end < len(message) and message[end].isdigit():
         end += 1
     if message[end:end + 2] == " (":  # the case's description may hold colons and brackets
-        depth, end = 0, end + 1
-        for end in range(end, len(message)):
-            depth += {"(": 1, ")": -1}.get(message[end], 0)
+        depth, position = 0, end + 1
+        while position < len(message):
+            depth += {"(": 1, ")": -1}.get(message[position], 0)
+            position += 1
             if depth == 0:
-                end += 1
                 break
+        end = position
     colon = message.find(":", end)
     if colon < 0:
         return message, ""
