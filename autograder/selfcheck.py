@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from course_utils.progress import NO_MODEL_ANSWERS, Progress, TestProgress, split_hint
+from course_utils.progress import NO_MODEL_ANSWERS, GradedTest, Progress, split_hint
 
 from .checks import lab_checks
 from .course import CourseError, all_labs, get_lab
@@ -43,7 +43,7 @@ def check_folder(folder: Path, more: bool = False, answers: bool = False) -> int
         print(f"checking {name} ...", flush=True)
         rows = _grade_lab_folder(name, lab_folder)
         all_passed &= all(r.status == "passed" for r in rows)
-        progress.record(name, [TestProgress(r.notebook, r.test, r.points, r.max_points,
+        progress.record(name, [GradedTest(r.notebook, r.test, r.points, r.max_points,
                                             r.status == "passed", for_terminal(r.message))
                                for r in rows], kind="hidden")
     progress.save()

@@ -25,7 +25,7 @@ NO_MODEL_ANSWERS = ("Model answers to the written questions are not part of NN L
 
 
 @dataclass(frozen=True)
-class TestProgress:
+class GradedTest:
     """One graded test of one notebook, as the last check found it."""
 
     notebook: str
@@ -74,7 +74,7 @@ class Progress:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             self.note = f"(ignored an unreadable {PROGRESS_FILE}: {exc}; starting afresh)"
 
-    def record(self, lab: str, tests: list[TestProgress], kind: str) -> None:
+    def record(self, lab: str, tests: list[GradedTest], kind: str) -> None:
         """Store this run's result for ``lab``; ``kind`` is ``hidden`` or ``visible``."""
         self.labs[lab] = {"kind": kind, "when": time.strftime("%Y-%m-%d %H:%M"),
                           "tests": [asdict(t) for t in tests]}
@@ -95,7 +95,7 @@ class Progress:
                 lines.append(f"{lab:<16} not checked yet")
                 todo.append(f"start {lab}")
                 continue
-            tests = [TestProgress(**t) for t in entry["tests"]]
+            tests = [GradedTest(**t) for t in entry["tests"]]
             got = sum(t.points for t in tests)
             total = sum(t.max_points for t in tests)
             lines.append(f"{lab:<16} {got:>4g} / {total:<4g} {entry['kind']} tests, "

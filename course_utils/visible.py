@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .progress import Progress, TestProgress
+from .progress import GradedTest, Progress
 
 CELL_TIMEOUT = 300  # seconds per cell, as for Validate (see course_utils.jupyter)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def visible_results(notebook: Path) -> list[TestProgress]:
+def visible_results(notebook: Path) -> list[GradedTest]:
     """Run ``notebook`` (a copy; the file is not changed) and judge each graded test cell."""
     import nbformat
     from nbclient import NotebookClient
@@ -43,7 +43,7 @@ def visible_results(notebook: Path) -> list[TestProgress]:
                 message = _ANSI.sub("", f"{error.get('ename', 'Error')}: "
                                         f"{error.get('evalue', '')}")
                 message = " ".join(message.split())[:300]
-        results.append(TestProgress(notebook.name, meta.get("grade_id", "?"),
+        results.append(GradedTest(notebook.name, meta.get("grade_id", "?"),
                                     0.0 if errors else points, points, not errors, message))
     return results
 
