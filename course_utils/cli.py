@@ -103,8 +103,6 @@ def start(args) -> int:
 def data(args) -> int:
     from . import data as datasets
 
-    if os.environ.get(datasets.ENV_OFFLINE):
-        raise StartError(f"{datasets.ENV_OFFLINE} is set: unset it to download")
     cache = Path(args.cache) if args.cache else datasets.default_cache_dir()
     wanted = args.datasets or ["cifar10", "mnist"]
     for name in wanted:
