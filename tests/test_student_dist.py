@@ -20,8 +20,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import LABS_DIR
-from autograder.distribution import build_student_wheel, find_leaks, secrets_of_the_course
+from autograder.course import LABS_DIR, REPO_ROOT
+from autograder.distribution import (
+    _student_pyproject,
+    build_student_wheel,
+    find_leaks,
+    secrets_of_the_course,
+)
 from autograder.samples import make_submission
 
 
@@ -126,3 +131,16 @@ def test_fresh_install_start_and_visible_checks(wheel, tmp_path):
     out = _run([nnlabs, "check", "blank"], tmp_path, env, timings, "check (blank)", expect=1)
     assert "FAIL  test_distances_two_loops" in out and "not written yet" in out, out
     print("student install timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+def test_builds_without_deprecation_warnings(tmp_path):
+    """Packaging hygiene: the instructor package builds without setuptools' deprecation
+    warnings (the licence is an SPDX string); the student package uses the same fields."""
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w",
+                           str(tmp_path), str(REPO_ROOT)], capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    log = (done.stdout + done.stderr).lower()
+    assert "deprecat" not in log, [line for line in log.splitlines() if "deprecat" in line]
+    generated = _student_pyproject()
+    assert 'license = "MIT"' in generated and "setuptools>=77" in generated
