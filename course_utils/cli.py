@@ -105,9 +105,10 @@ def data(args) -> int:
 
     cache = Path(args.cache) if args.cache else datasets.default_cache_dir()
     wanted = args.datasets or ["cifar10", "mnist"]
+    sizes = {"cifar10": "163 MB", "mnist": "11 MB"}
     for name in wanted:
-        print(f"{name}: downloading into {cache} (CIFAR-10 163 MB, MNIST 11 MB; kept and "
-              "not fetched again once its hash matches)", flush=True)
+        print(f"{name}: downloading {sizes[name]} into {cache} (a file whose hash matches "
+              "is kept, not fetched again)", flush=True)
         try:
             if name == "cifar10":
                 datasets.download_cifar10(cache, verbose=True)

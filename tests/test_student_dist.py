@@ -4,16 +4,22 @@ The fast tests build the wheel (``python -m autograder dist``) and read it as a 
 instructor package, no solution line, no hidden test or hidden case description, and the
 leak scanner itself catches a planted answer. The slow test installs the wheel into a new
 virtual environment (pip may use its wheel cache and PyPI), and there runs ``nnlabs start``
-(twice: a student's edit survives), then ``nnlabs check`` on Lab 1 filled with the solution
-(every visible check passes) and on the blank release (they fail). Timings are printed.
+(twice: a student's edit survives), starts JupyterLab through it and presses nbgrader's
+Validate over HTTP, then runs ``nnlabs check`` on Lab 1 filled with the solution (every
+visible check passes) and on the blank release (they fail). Timings are printed.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets as random_tokens
+import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -90,6 +96,42 @@ def _run(cmd, cwd, env, timings, label, expect=0):
     return done.stdout
 
 
+def _validate_through_jupyterlab(nnlabs: str, cwd: Path, env: dict, notebook: str) -> dict:
+    """Start JupyterLab as ``nnlabs start`` does (no browser, loopback, a token), check the
+    course kernel is offered, press Validate through nbgrader's server extension, stop."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = random_tokens.token_hex(16)
+    server = subprocess.Popen(
+        [nnlabs, "start", "mylabs", "--no-browser", "--", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={token}"],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"token {token}"}
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                request = urllib.request.Request(f"{base}/api/kernelspecs", headers=headers)
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    specs = json.load(answer)
+                break
+            except OSError:
+                assert server.poll() is None, "JupyterLab exited"
+                assert time.monotonic() < deadline, "JupyterLab did not start in 180 s"
+                time.sleep(1)
+        assert specs["kernelspecs"]["python3"]["spec"]["display_name"] == "Python 3 (nnlabs)"
+        query = urllib.parse.urlencode({"path": notebook})
+        request = urllib.request.Request(f"{base}/assignments/validate?{query}", data=b"",
+                                         headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=900) as answer:
+            return json.load(answer)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 @pytest.mark.slow
 def test_fresh_install_start_and_visible_checks(wheel, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
@@ -122,6 +164,11 @@ def test_fresh_install_start_and_visible_checks(wheel, tmp_path):
     assert "0 file(s) copied" in out and "kept your lab1_knn/knn.ipynb" in out
     assert notebook.read_text() != blank
 
+    started = time.perf_counter()
+    reply = _validate_through_jupyterlab(nnlabs, tmp_path, env, "lab1_knn/knn.ipynb")
+    timings["JupyterLab up + Validate"] = time.perf_counter() - started
+    assert reply["success"] is True and "failed" not in reply["value"], reply
+
     out = _run([nnlabs, "check", "lab1_knn"], labs, env, timings, "check (solution)")
     assert "lab1_knn           10 / 10" in out and "FAIL" not in out, out
     assert (labs / ".nnlabs-progress.json").is_file()
@@ -144,3 +191,24 @@ def test_builds_without_deprecation_warnings(tmp_path):
     assert "deprecat" not in log, [line for line in log.splitlines() if "deprecat" in line]
     generated = _student_pyproject()
     assert 'license = "MIT"' in generated and "setuptools>=77" in generated
+
+
+def test_start_copies_without_overwriting_or_following_links(tmp_path):
+    from course_utils.cli import StartError, copy_labs
+
+    target = tmp_path / "mine"
+    (target / "lab1_knn").mkdir(parents=True)
+    (target / "lab1_knn" / "knn.ipynb").write_text("my work")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (target / "lab2_linear").symlink_to(outside, target_is_directory=True)
+    copied, kept = copy_labs(LABS_DIR, target)
+    assert (target / "lab1_knn" / "knn.ipynb").read_text() == "my work"
+    assert "lab1_knn/knn.ipynb" in kept and "lab2_linear/linear_classifiers.ipynb" in kept
+    assert list(outside.iterdir()) == []  # nothing written through the link
+    assert "lab5_convnets/convnet.ipynb" in copied
+    assert (target / "lab5_convnets" / "convnet.ipynb").read_bytes() == (
+        LABS_DIR / "lab5_convnets" / "convnet.ipynb").read_bytes()
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(StartError, match="not a folder"):
+        copy_labs(LABS_DIR, tmp_path / "a-file")
