@@ -89,11 +89,8 @@ def _run(args) -> int:
         return 0
     if args.command == "grade":
         from .classroom import grade_all
-        from .course import LABS_DIR, get_lab
-        from .lms import export
-        from .nbgrader_feedback import write_nbgrader_feedback
-        from .notebook import read_notebook
-        from .report import summary_table, write_csv, write_feedback
+        from .handback import hand_back
+        from .report import summary_table
         from .sandbox import Limits, isolation
 
         limits = Limits(**{k: v for k, v in (("cell_seconds", args.cell_timeout),
@@ -101,16 +98,9 @@ def _run(args) -> int:
         print(f"sandbox isolation: {isolation()}", flush=True)
         rows = grade_all(args.submitted, args.lab, args.out, progress=True,
                          workers=args.workers, scheduler=args.scheduler, limits=limits)
-        write_csv(rows, args.out / "grades.csv")
-        write_feedback(rows, args.out / "feedback")
-        released = {nb.name: read_notebook(LABS_DIR / args.lab / nb.name)
-                    for nb in get_lab(args.lab).notebooks}
-        write_nbgrader_feedback(rows, args.submitted, released, args.out / "nbgrader")
+        written = hand_back(rows, args.submitted, args.lab, args.out, args.export)
         print(summary_table(rows))
-        print(f"wrote {args.out / 'grades.csv'}, {args.out / 'feedback'} and nbgrader's "
-              f"{args.out / 'nbgrader' / 'feedback'}")
-        for kind in args.export:
-            print(f"wrote {export(rows, kind, args.out / f'{kind}.csv')}")
+        print("wrote " + ", ".join(map(str, written)))
         return 0
     if args.command == "export":
         from .lms import export
