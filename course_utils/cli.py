@@ -24,10 +24,11 @@ import sys
 from pathlib import Path
 
 from . import jupyter
+from .progress import PROGRESS_FILE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FOLDER = "nnlabs-labs"
-_SKIP = {"__pycache__", ".ipynb_checkpoints"}
+_SKIP = {"__pycache__", ".ipynb_checkpoints", PROGRESS_FILE}  # a learner's state, not the labs
 
 
 class StartError(Exception):
