@@ -29,6 +29,9 @@ from .notebook import read_notebook, solution_cells
 
 STUDENT_PACKAGE = "nnlabs-student"
 MIN_ANSWER_CHARS = 25  # a shorter solution line is a common idiom (`return dists`), not an answer
+# Solution lines that are also given code elsewhere: Lab 2's SGD loop line is in Lab 5's
+# given training loop. Checked by hand; add a line here only after the same check.
+COMMON_IDIOMS = {"for _ in range(num_epochs):"}
 _MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "run_check(")
 
 STUDENT_README = """\
@@ -71,17 +74,14 @@ def _long_lines(text: str) -> set[str]:
 
 
 def find_leaks(files: dict[str, str], secrets: dict[str, set[str]]) -> list[str]:
-    """``"file: what"`` for every marker or secret found in ``files`` (path -> text). A file
-    of one lab (``.../labs/<lab>/...``) is searched for that lab's secrets (later labs may
-    hand out code an earlier lab asks for); any other file for every lab's."""
-    everything = set().union(*secrets.values()) if secrets else set()
+    """``"file: what"`` for every marker, and every lab's secret, found in ``files``
+    (path -> text). A few lines of solutions are common idioms that other labs hand out in
+    their given code (:data:`COMMON_IDIOMS`); they are not counted."""
+    wanted = sorted(set().union(*secrets.values()) - COMMON_IDIOMS) if secrets else []
     leaks = []
     for name, text in files.items():
-        parts = Path(name).parts
-        lab = parts[parts.index("labs") + 1] if "labs" in parts[:-1] else None
-        wanted = secrets.get(lab, set()) if lab else everything
         leaks += [f"{name}: {marker!r}" for marker in _MARKERS if marker in text]
-        leaks += [f"{name}: {secret[:60]!r}" for secret in sorted(wanted) if secret in text]
+        leaks += [f"{name}: {secret[:60]!r}" for secret in wanted if secret in text]
     return leaks
 
 

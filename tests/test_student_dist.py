@@ -73,10 +73,6 @@ def test_wheel_contains_no_solution_line_or_hidden_case(wheel, secrets):
     texts = _texts(wheel)
     assert find_leaks(texts, secrets) == []
     assert not any("autograder" in n or "solutions" in n or "tests/" in n for n in texts)
-    # Each lab's secrets are absent from every file, not only from that lab's own.
-    everything = set().union(*secrets.values())
-    code = {n: t for n, t in texts.items() if n.endswith(".py")}
-    assert [s for s in everything for t in code.values() if s in t] == []
 
 
 def test_leak_scanner_catches_a_planted_answer(wheel, secrets):
@@ -85,6 +81,8 @@ def test_leak_scanner_catches_a_planted_answer(wheel, secrets):
     answer = sorted(secrets["lab1_knn"])[0]
     assert find_leaks({name: texts[name] + answer}, secrets) != []
     assert find_leaks({"course_utils/viz.py": "x = 1\n# " + answer}, secrets) != []
+    lab5 = "course_utils/labs/lab5_convnets/convnet.ipynb"  # another lab's answer counts too
+    assert find_leaks({lab5: texts[lab5] + answer}, secrets) != []
     assert find_leaks({name: texts[name] + "### BEGIN SOLUTION"}, secrets) != []
 
 
