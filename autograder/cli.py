@@ -13,7 +13,11 @@ from .notebook import NotebookError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    called_as = Path(sys.argv[0]).name
+    prog = called_as if called_as == "nnlabs-grader" else "python -m autograder"
+    parser = argparse.ArgumentParser(
+        prog=prog, description="NN Labs for instructors: release, student wheel, grading, "
+        "LMS export, self-study checks, demo.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     rel = sub.add_parser("release", help="rebuild labs/ (the student release) from solutions/")

@@ -124,11 +124,16 @@ def data(args) -> int:
 
 
 def check(args) -> int:
-    folder = Path(args.folder).expanduser().absolute()
+    folder = _labs_folder(Path(args.folder).expanduser().absolute())
     if _has_hidden_tests():
+        from autograder.course import CourseError
+        from autograder.notebook import NotebookError
         from autograder.selfcheck import check_folder
 
-        return check_folder(folder, more=args.more, answers=args.answers)
+        try:
+            return check_folder(folder, more=args.more, answers=args.answers)
+        except (CourseError, NotebookError) as exc:
+            raise StartError(str(exc)) from None
     from .visible import check_visible
 
     if args.answers:
@@ -136,6 +141,21 @@ def check(args) -> int:
 
         print(NO_MODEL_ANSWERS)
     return check_visible(folder)
+
+
+def _labs_folder(folder: Path) -> Path:
+    """``folder``, or the labs folder inside it (``labs/`` of a checkout, ``nnlabs-labs/`` of
+    ``nnlabs start``) when it holds no lab of its own."""
+    def has_labs(path: Path) -> bool:
+        return any(p.is_dir() for p in path.glob("lab[0-9]*_*")) or (
+            path.name.startswith("lab") and any(path.glob("*.ipynb")))
+
+    if not has_labs(folder):
+        for inner in (folder / "labs", folder / DEFAULT_FOLDER):
+            if has_labs(inner):
+                print(f"checking the labs in {inner}")
+                return inner
+    return folder
 
 
 def _has_hidden_tests() -> bool:
