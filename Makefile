@@ -27,7 +27,7 @@ release: $(STAMP)  ## rebuild labs/ from solutions/
 	$(PY) -m autograder release
 
 lab: $(STAMP)  ## open the labs in JupyterLab (nbgrader's Validate and assignment list, course kernel)
-	$(PY) -m autograder.jupyter_setup labs/
+	$(PY) -m course_utils.jupyter labs/
 
 bench: $(STAMP)  ## benchmarks (figures and ratios against a baseline in the same run)
 	$(PY) -m pip install --quiet -e '.[bench]'

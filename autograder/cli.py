@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .course import CourseError
+from .lms import FORMATS
 from .nbgrader_course import NbgraderFailure
 from .notebook import NotebookError
 from .safe_files import UnsafeFile
@@ -14,7 +15,11 @@ from .safe_text import for_terminal
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    called_as = Path(sys.argv[0]).name
+    prog = called_as if called_as == "nnlabs-grader" else "python -m autograder"
+    parser = argparse.ArgumentParser(
+        prog=prog, description="NN Labs for instructors: release, student wheel, grading, "
+        "LMS export, self-study checks, demo.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     rel = sub.add_parser("release", help="rebuild labs/ (the student release) from solutions/")
@@ -35,11 +40,31 @@ def build_parser() -> argparse.ArgumentParser:
                        help="limit for one solution cell or one hidden test (default: 60)")
     grade.add_argument("--memory-gb", type=float, default=None,
                        help="address-space limit of a submission's process (default: 4)")
+    grade.add_argument("--export", action="append", choices=FORMATS, default=[],
+                       help="also write OUT/<canvas|moodle>.csv, the LMS's grade-import file "
+                       "(repeat for both)")
 
-    check = sub.add_parser("check", help="run a lab's hidden tests on your own notebook")
-    check.add_argument("notebook", type=Path, help="your copy of a lab notebook")
+    export = sub.add_parser("export", help="one LMS grade-import file from several labs' "
+                            "grades.csv (one column per lab)")
+    export.add_argument("format", choices=FORMATS)
+    export.add_argument("grades", type=Path, nargs="+", help="grades.csv files of `grade`")
+    export.add_argument("--out", type=Path, required=True, help="the file to write")
+
+    check = sub.add_parser("check", help="run the hidden tests on your own notebook, or on "
+                           "every lab in a folder with a progress table")
+    check.add_argument("notebook", type=Path, nargs="?", default=Path("."),
+                       help="your copy of a lab notebook, or your labs folder (default: .)")
     check.add_argument("--lab", default=None,
                        help="lab folder name (default: the notebook's folder name)")
+    check.add_argument("--more", action="store_true",
+                       help="also show the likely mistake behind each failing hidden case")
+    check.add_argument("--answers", action="store_true",
+                       help="the written questions' model answers (where they exist)")
+
+    dist = sub.add_parser("dist", help="build the student wheel nnlabs-student (labs/ and "
+                          "course_utils, no answers)")
+    dist.add_argument("--out", type=Path, default=Path("dist"),
+                      help="folder for the wheel (default: dist/)")
 
     demo = sub.add_parser("demo", help="release, sample submissions, grading, on bundled data")
     demo.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -70,7 +95,8 @@ def _run(args) -> int:
         return 0
     if args.command == "grade":
         from .classroom import grade_all
-        from .report import summary_table, write_csv, write_feedback
+        from .handback import hand_back
+        from .report import summary_table
         from .sandbox import Limits, describe
 
         limits = Limits(**{k: v for k, v in (("cell_seconds", args.cell_timeout),
@@ -78,15 +104,32 @@ def _run(args) -> int:
         print(f"sandbox isolation: {describe()}", flush=True)
         rows = grade_all(args.submitted, args.lab, args.out, progress=True,
                          workers=args.workers, scheduler=args.scheduler, limits=limits)
-        write_csv(rows, args.out / "grades.csv")
-        write_feedback(rows, args.out / "feedback")
+        written = hand_back(rows, args.submitted, args.lab, args.out, args.export)
         print(summary_table(rows))
-        print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}")
+        print("wrote " + ", ".join(map(str, written)))
+        return 0
+    if args.command == "export":
+        from .lms import export
+        from .report import read_csv
+
+        try:
+            rows = [row for path in args.grades for row in read_csv(path)]
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise CourseError(f"cannot read the grades ({type(exc).__name__}: {exc}): give "
+                              "grades.csv files written by `grade`") from None
+        print(f"wrote {export(rows, args.format, args.out)}")
         return 0
     if args.command == "check":
-        from .selfcheck import check_notebook
+        from .selfcheck import check_folder, check_notebook
 
-        return check_notebook(args.notebook, args.lab)
+        if args.notebook.is_dir():
+            return check_folder(args.notebook, more=args.more, answers=args.answers)
+        return check_notebook(args.notebook, args.lab, more=args.more)
+    if args.command == "dist":
+        from .distribution import build_student_wheel
+
+        print(f"wrote {build_student_wheel(args.out)}")
+        return 0
     if args.command == "demo":
         from .demo import run_demo
 

@@ -15,8 +15,9 @@ import nbformat
 
 from .classroom import grade_all
 from .course import REPO_ROOT, all_labs, get_lab
+from .handback import hand_back
 from .release import build_release
-from .report import summary_table, write_csv, write_feedback
+from .report import summary_table
 from .samples import load_variant, make_submission, write_examples
 
 # One typical mistake per graded function, and one correct but different (float32) solution.
@@ -109,9 +110,10 @@ def _demo_lab(lab_name: str, out_dir: Path) -> None:
     students = write_samples(lab_name, out_dir / "release", out_dir / "submitted")
     print(f"3. Autograding {len(students)} submissions in sandboxes ...")
     rows = grade_all(out_dir / "submitted", lab_name, out_dir, progress=True)
-    csv_path = write_csv(rows, out_dir / "grades.csv")
-    write_feedback(rows, out_dir / "feedback")
+    hand_back(rows, out_dir / "submitted", lab_name, out_dir, ["canvas", "moodle"],
+              release_dir=out_dir / "release")
     print()
     print(summary_table(rows))
-    print(f"\ngrades: {csv_path}\nfeedback: {out_dir / 'feedback'}\n"
-          f"nbgrader course (gradebook, autograded notebooks): {out_dir / 'nbgrader'}")
+    print(f"\ngrades: {out_dir / 'grades.csv'} (and canvas.csv, moodle.csv for the LMS)\n"
+          f"feedback: {out_dir / 'feedback'}\nnbgrader course (gradebook, autograded "
+          f"notebooks, feedback/): {out_dir / 'nbgrader'}")

@@ -18,9 +18,14 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from course_utils.progress import PROGRESS_FILE
+
 from .course import Lab
 
-COPY_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+# Never copied into a release or the student wheel: caches, and what a reader working in
+# labs/ leaves there (notebook checkpoints, the self-study progress file).
+COPY_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc",
+                                     PROGRESS_FILE)
 
 
 class NbgraderFailure(Exception):

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from course_utils.progress import PROGRESS_FILE
+
 from .course import LABS_DIR, Lab, all_labs, get_lab
 from .nbgrader_course import COPY_IGNORE, generate, make_api
 
@@ -43,7 +45,9 @@ def stale_files(release_dir: Path = LABS_DIR) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="nnlabs-fresh-") as tmp:
         fresh = Path(tmp)
         build_release(all_labs(), fresh)
-        return _differences(filecmp.dircmp(fresh, release_dir), Path())
+        # What a reader working in labs/ leaves there is not part of the release.
+        ignore = [*filecmp.DEFAULT_IGNORES, ".ipynb_checkpoints", PROGRESS_FILE]
+        return _differences(filecmp.dircmp(fresh, release_dir, ignore=ignore), Path())
 
 
 def _differences(cmp: filecmp.dircmp, prefix: Path) -> list[str]:

@@ -46,6 +46,18 @@ def for_html(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     return html.escape(plain(text, limit), quote=True)
 
 
+def for_html_block(text: object, limit: int = 20_000) -> str:
+    """Multi-line text (a notebook cell) to put inside ``<pre>``: lines and indentation kept,
+    escapes and other control characters removed, markup escaped, at most ``limit``
+    characters."""
+    text = _ANSI.sub("", str(text)).replace("\t", "    ")
+    text = "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " "
+                   for ch in text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=True)
+
+
 def for_markdown(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     """Text to put in a Markdown table cell: no links, images, HTML or emphasis take effect.
     Bare addresses, which GitHub-flavoured Markdown links without any markup, are defanged

@@ -4,7 +4,7 @@ One test does what a student does with Lab 1, on a temporary copy of ``labs/`` (
 repository's ``labs/`` is never touched):
 
 1. JupyterLab starts on loopback, on a free port, with a token, through the same code as
-   ``make lab`` (:mod:`autograder.jupyter_setup`: nbgrader's student extensions, the course
+   ``make lab`` (:mod:`course_utils.jupyter`: nbgrader's student extensions, the course
    kernel). An nbgrader exchange in a temporary folder holds the released lab, as a course
    would publish it.
 2. The notebook opens with every solution written except one, which the test types in
@@ -43,7 +43,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.jupyter_setup import KERNEL_DISPLAY_NAME, write_student_config
+from course_utils.jupyter import KERNEL_DISPLAY_NAME, write_student_config
 
 pytestmark = pytest.mark.slow
 
@@ -200,7 +200,7 @@ class JupyterServer:
                           ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
             env[name] = str(work / sub)  # the user's own Jupyter setup stays out of the test
         env.pop("JUPYTER_TOKEN", None)
-        from autograder.jupyter_setup import lab_command
+        from course_utils.jupyter import lab_command
 
         command = NICE + lab_command(setup, [
             "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",

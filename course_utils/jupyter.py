@@ -1,8 +1,9 @@
 """The student's JupyterLab: nbgrader's student tools switched on, the course kernel, one command.
 
-``make lab`` runs ``python -m autograder.jupyter_setup labs/``, which writes a small Jupyter
-configuration into a folder of its own (by default ``<venv>/nnlabs-jupyter/``) and starts
-JupyterLab on ``labs/`` with that folder first on Jupyter's search paths:
+``nnlabs start`` (the student install) and ``make lab`` (a checkout, ``python -m
+course_utils.jupyter labs/``) write a small Jupyter configuration into a folder of its own (by
+default ``<venv>/nnlabs-jupyter/``) and start JupyterLab on the labs with that folder first on
+Jupyter's search paths:
 
 - nbgrader's student extensions: the **Validate** button in the notebook toolbar and the
   **Assignment List** (menu *Nbgrader*); the instructor tools (formgrader, course list,
@@ -152,7 +153,7 @@ def _write_json(path: Path, data: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m autograder.jupyter_setup",
+        prog="python -m course_utils.jupyter",
         description="Open the labs in JupyterLab with nbgrader's student tools and the course "
         "kernel. Arguments after `--` go to `jupyter lab`.",
     )
