@@ -22,9 +22,9 @@ from pathlib import Path
 
 from .notebook import NotebookError, nbgrader_meta, read_notebook
 from .results import TestResult, by_student
+from .safe_files import UnsafeFile, read_capped
 from .safe_text import for_html, for_html_block
 
-MAX_NOTEBOOK_BYTES = 20 * 2**20  # larger hand-ins get the summary without their cells
 _SECRET = re.compile(r"^[0-9a-f]{16,256}$")
 _TIMESTAMP = re.compile(r"^[0-9A-Za-z :.+_-]{1,64}$")
 
@@ -57,23 +57,19 @@ def write_nbgrader_feedback(rows: list[TestResult], submitted_dir: Path,
 
 
 def _students_notebook(path: Path):
-    """The handed-in notebook, or None when it is missing, a link, too large or unreadable."""
+    """The handed-in notebook, or None when it is missing, a link, too large or unreadable
+    (:func:`~autograder.notebook.read_notebook` refuses links, devices and oversized files)."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            return None
         return read_notebook(path)
-    except (OSError, NotebookError):
+    except NotebookError:
         return None
 
 
 def _copy_submission_stamps(folder: Path, target: Path) -> None:
     for name, pattern in (("timestamp.txt", _TIMESTAMP), ("submission_secret.txt", _SECRET)):
-        source = folder / name
         try:
-            if source.is_symlink() or not source.is_file() or source.stat().st_size > 512:
-                continue
-            text = source.read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
+            text = read_capped(folder / name, 512).decode("ascii").strip()
+        except (FileNotFoundError, UnsafeFile, UnicodeDecodeError):
             continue
         if pattern.match(text):
             (target / name).write_text(text, encoding="ascii")
