@@ -25,9 +25,10 @@ from pathlib import Path
 from . import sandbox
 from .checks import Case, expected_result, lab_checks
 from .course import LABS_DIR, CourseError, Lab, get_lab
-from .execute import case_data, execute
+from .execute import execute, plan_test
 from .judging import Judge
 from .notebook import NotebookError, graded_cells, read_notebook, solution_cells
+from .protocol import Cell, Job
 from .results import TestResult
 from .runner import RunRecord
 from .submission import data_files, fingerprint, read_files
@@ -41,7 +42,7 @@ class Prepared:
     """A submission read and checked, ready to run: the job and the findings so far."""
 
     student: str
-    job: dict
+    job: Job
     files: dict[str, Path]  # saved models and other data files, read when the job runs
     unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # nb -> status, why
     tampering: list[str] = field(default_factory=list)
@@ -95,7 +96,7 @@ class Grader:
     def prepare(self, student: str, folder: Path) -> Prepared:
         """Read ``folder`` (one student's copy of the lab) and build its sandbox job."""
         folder = Path(folder)
-        prepared = Prepared(student, job={}, files={})
+        prepared = Prepared(student, job=Job(self.lab.name), files={})
         sources: dict[str, str] = {}
         for name in self.tests:
             path = self._find_notebook(folder, name, prepared)
@@ -111,15 +112,13 @@ class Grader:
             for grade_id in self.solution_ids[name]:
                 sources[grade_id] = found.solutions.get(grade_id, "")
         prepared.files = data_files(folder, prepared.notes)
-        cells = [{"id": grade_id, "source": sources[grade_id]}
-                 for name in self.tests if name not in prepared.unreadable
-                 for grade_id in self.solution_ids[name]]
+        cells = tuple(Cell(grade_id, sources[grade_id])
+                      for name in self.tests if name not in prepared.unreadable
+                      for grade_id in self.solution_ids[name])
         expected = self.expected()
-        tests = [{"id": test_id, "lab": self.lab.name,
-                  "cases": [case_data(case, self.checks[test_id])
-                            for case in expected[test_id][0]]}
-                 for test_id in self._test_order(prepared)]
-        prepared.job = {"cells": cells, "tests": tests}
+        tests = tuple(plan_test(test_id, self.checks[test_id], expected[test_id][0])
+                      for test_id in self._test_order(prepared))
+        prepared.job = Job(self.lab.name, cells, tests)
         prepared.fingerprint = fingerprint(self.version, folder)
         return prepared
 
@@ -179,8 +178,8 @@ class Grader:
         return self.judge(prepared, self.execute(prepared, slot))
 
     def execute(self, prepared: Prepared, slot: int | None = None) -> RunRecord | None:
-        if not prepared.job["cells"] and not prepared.job["tests"]:
+        if not prepared.job.cells and not prepared.job.tests:
             return None
-        return execute(self.lab.name, prepared.job, read_files(prepared.files), self.limits,
+        return execute(prepared.job, read_files(prepared.files), self.limits,
                        self.hide, self.out / "logs" / f"{prepared.student}.log", slot)
 

@@ -17,13 +17,14 @@ import pytest
 
 from autograder import sandbox
 from autograder.course import REPO_ROOT, all_labs
+from autograder.protocol import Cell, Job
 from autograder.runner import run_job
 
 
 def _probe(tmp_path, code: str, limits=None) -> str | None:
     job_dir = tmp_path / "work"
     job_dir.mkdir(exist_ok=True)
-    record = run_job({"cells": [{"id": "probe", "source": code}], "tests": []}, job_dir, 900,
+    record = run_job(Job("lab1_knn", (Cell("probe", code),)), job_dir, 900,
                      limits or sandbox.Limits(), sandbox.hidden_paths([tmp_path]))
     return record.cells.get("probe")
 
