@@ -33,9 +33,12 @@ def execute(job: Job, files: dict[str, bytes], limits: sandbox.Limits, hide: lis
         job_dir.mkdir()
         for name, data in files.items():
             (job_dir / name).write_bytes(data)
+        helpers = _reference_helpers()
+        if any(test.helpers for test in job.tests):
+            helpers.warm(job.lab)
         try:
             return run_job(job, job_dir, claimed, limits, sandbox.hidden_paths(list(hide)),
-                           _reference_helpers(), log_path)
+                           helpers, log_path)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)  # files belong to the sandbox user
 

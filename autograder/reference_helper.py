@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 from .protocol import Channel, ChannelTimeout, HelperAnswer, HelperCall, ProtocolError, parse
 from .wire import WireError
@@ -84,6 +83,14 @@ class ReferenceHelpers:
             self._idle.setdefault(lab, []).append(process)
         return answer
 
+    def warm(self, lab: str) -> None:
+        """Start a process for ``lab`` now if none is idle, so it loads the reference while
+        the student's cells run."""
+        with self._lock:
+            idle = self._idle.setdefault(lab, [])
+            if not any(p.alive() for p in idle):
+                idle.append(_Process(lab, 0))
+
     def _checkout(self, lab: str, max_bytes: int) -> _Process:
         with self._lock:
             idle = self._idle.setdefault(lab, [])
@@ -92,7 +99,7 @@ class ReferenceHelpers:
                 if process.alive():
                     process.channel.max_bytes = max_bytes
                     return process
-        return _Process(lab, max_bytes)
+        return _Process(lab, max_bytes)  # the first for this lab, or one per thread
 
     def close(self) -> None:
         with self._lock:
@@ -113,7 +120,6 @@ class _Process:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, start_new_session=True)
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno(), max_bytes)
-        self.started = time.monotonic()
 
     def alive(self) -> bool:
         return self.proc.poll() is None

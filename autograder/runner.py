@@ -231,9 +231,13 @@ class _Run:
                                 f"ever needs ({test.helper_max_bytes:,})", error_type="ValueError")
         if self.helpers is None:
             return HelperAnswer(error="no reference helpers here", error_type="RuntimeError")
-        deadline = min(self.item_deadline,
-                       time.monotonic() + self.intake.limits.helper_seconds)
-        return self.helpers.call(self.job.lab, call, deadline, self.intake.limits.message_bytes)
+        asked = time.monotonic()
+        answer = self.helpers.call(self.job.lab, call,
+                                   min(self.deadline, asked + self.intake.limits.helper_seconds),
+                                   self.intake.limits.message_bytes)
+        # The reference's time is the grader's, not the student's: the test's clock stops.
+        self.item_deadline = min(self.deadline, self.item_deadline + time.monotonic() - asked)
+        return answer
 
     def _timed_out(self) -> tuple[str, str] | None:
         record = self.record

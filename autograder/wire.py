@@ -90,10 +90,11 @@ def _load_npz(handle: io.BytesIO, max_bytes: int) -> dict[str, np.ndarray]:
 def _count_members(data) -> int:
     """How many members the archive's central directory lists, counted on the raw bytes so
     an archive of too many (even empty) members is refused before zipfile builds them."""
-    data = bytes(data)
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 2**16 - 22))
-    if end < 0 or end + 22 > len(data):
+    tail_start = max(0, len(data) - 2**16 - 22)  # the end record and its comment
+    end = bytes(data[tail_start:]).rfind(b"PK\x05\x06")
+    if end < 0 or tail_start + end + 22 > len(data):
         raise WireError("not an npz archive: no end of central directory")
+    end += tail_start
     if end >= 20 and data[end - 20:end - 16] == b"PK\x06\x07":
         raise WireError("zip64 archives are not accepted")
     (size,) = struct.unpack_from("<I", data, end + 12)
@@ -101,7 +102,7 @@ def _count_members(data) -> int:
         raise WireError("not an npz archive: the central directory lies outside it")
     position, count = end - size, 0
     while position < end:
-        if data[position:position + 4] != b"PK\x01\x02" or position + 46 > end:
+        if position + 46 > end or data[position:position + 4] != b"PK\x01\x02":
             raise WireError("not an npz archive: a malformed central directory")
         count += 1
         if count > MAX_MEMBERS:
