@@ -167,6 +167,9 @@ for path in ["@REPO@/solutions/PWNED", "@OUT@/PWNED", "@SUBMITTED@/PWNED", "/tmp
 """),
     # --- the grading channel (issue 12) ------------------------------------------------
     "reference-theft": ("cross_validate_k", _theft(LAB1_FUNCTIONS)),  # blank otherwise
+    # only the function of the test that declares helpers, so the request comes while helpers
+    # are answered, for a name that test does not provide
+    "reference-theft-declared": ("cross_validate_k", _theft(["cross_validate_k"])),
     "timer-reset": ("distances_two_loops", """
 import os, struct, sys, threading, time
 from autograder.wire import encode
@@ -214,18 +217,23 @@ def cross_validate_k(*args, **kwargs):
     return _honest(*args, **kwargs)
 """),
     "made-up-results": ("cross_validate_k", """
-import io, json, os, struct, sys
+import io, json, os, struct, sys, zipfile
 from autograder import wire
 from autograder.protocol import CaseResult, to_wire
-for _number in range(5):  # each 400 MB of zeros, compressed to 0.4 MB
-    _arrays = {}
-    _meta = wire._to_meta(to_wire(CaseResult(f"test_made_up_{_number}", 0, {
-        "value": np.zeros(400 * 2**20, np.uint8), "peak": None})), _arrays, 0)
-    _buffer = io.BytesIO()
-    np.savez_compressed(_buffer, __meta__=np.frombuffer(json.dumps(_meta).encode(), np.uint8),
-                        **_arrays)
-    del _arrays
-    _payload = _buffer.getvalue()
+_arrays = {}
+_meta = wire._to_meta(to_wire(CaseResult("test_made_up", 0, {
+    "value": np.zeros(1, np.uint8), "peak": None})), _arrays, 0)
+_buffer, _meta_npy = io.BytesIO(), io.BytesIO()
+np.save(_meta_npy, np.frombuffer(json.dumps(_meta).encode(), np.uint8))
+with zipfile.ZipFile(_buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as _zip:
+    _zip.writestr("__meta__.npy", _meta_npy.getvalue())
+    with _zip.open("a0.npy", "w") as _member:  # 400 MB of zeros, compressed to 1.7 MB
+        np.lib.format.write_array_header_1_0(_member, {
+            "descr": "|u1", "fortran_order": False, "shape": (400 * 2**20,)})
+        for _ in range(100):
+            _member.write(bytes(2**22))
+_payload = _buffer.getvalue()
+for _number in range(5):
     os.write(int(sys.argv[2]), struct.pack(">Q", len(_payload)) + _payload)
 """),
     "zip-members": ("cross_validate_k", _frame_code("_archive()").replace("_payload =", """
@@ -316,7 +324,8 @@ def graded(tmp_path_factory):
     _write(submission("blank"), submitted / "blank" / LAB)
     for name, (cell_id, code) in ATTACKS.items():
         # would score only by cheating
-        blank = name in ("input-transformer", "read-solutions", "reference-theft")
+        blank = name in ("input-transformer", "read-solutions", "reference-theft",
+                         "reference-theft-declared")
         nb = submission("blank" if blank else "solution")
         for token, value in {"@REPO@": REPO_ROOT, "@OUT@": out, "@SUBMITTED@": submitted,
                              "@PORT@": port}.items():
@@ -511,14 +520,20 @@ def test_every_student_has_rows_and_the_grader_memory_stays_bounded(graded):
     assert growth < GRADER_GROWTH_BOUND, f"{growth / 2**20:.0f} MB"
 
 
-def test_stealing_the_reference_of_the_function_under_test_is_tampering(graded):
+@pytest.mark.parametrize(("student", "reason"), [
+    ("attack-reference-theft", "expected CaseResult, got 'HelperCall'"),
+    ("attack-reference-theft-declared", "'cross_validate_k', which 'test_cross_validate_k' "
+                                        "does not provide"),
+])
+def test_stealing_the_reference_of_the_function_under_test_is_tampering(graded, student,
+                                                                        reason):
     # Before: a blank notebook scored 8/10 this way. Now the first request for a reference
     # that the running test did not declare ends the run.
     by = graded[0]
-    outcome = _outcome(by, "attack-reference-theft")
+    outcome = _outcome(by, student)
     assert outcome.startswith("tampered: the grading channel"), outcome
-    assert "does not provide" in outcome
-    assert _score(by, "attack-reference-theft") == 0
+    assert reason in outcome
+    assert _score(by, student) == 0
 
 
 def test_a_forged_message_cannot_reset_the_timer(graded):
