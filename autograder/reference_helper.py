@@ -77,8 +77,9 @@ class ReferenceHelpers:
                                 error_type="MemoryError")
         except (EOFError, OSError, WireError):
             process.kill()
-            return HelperAnswer(error="the reference ran out of memory or time on these "
-                                "inputs", error_type="MemoryError")
+            return HelperAnswer(error="the reference could not answer for these inputs (it "
+                                "ran out of memory or CPU time, or failed to start)",
+                                error_type="MemoryError")
         with self._lock:
             self._idle.setdefault(lab, []).append(process)
         return answer
