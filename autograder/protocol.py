@@ -98,7 +98,11 @@ class ChannelLimits:
 # --------------------------------------------------------------------------- the messages
 @dataclass(frozen=True)
 class Start:
+    """The lab to grade, and the largest message the grader accepts (the worker turns a
+    larger result into an error outcome instead of sending it)."""
+
     lab: str
+    max_message_bytes: int
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,8 @@ def data_size(value) -> int:
         return 8 + sum(data_size(v) for v in value)
     if isinstance(value, dict):
         return 8 + sum(data_size(k) + data_size(v) for k, v in value.items())
+    if isinstance(value, int):
+        return 8 + value.bit_length() // 8
     return 8
 
 

@@ -87,6 +87,7 @@ def run_job(job: Job, job_dir: Path, slot: int, limits: sandbox.Limits, hide: li
         if kind == "cell":
             skip_cells.add(item)
         elif kind == "start":  # the worker died before running anything: retrying would too
+            record.crashes.append(item)
             for test in remaining:
                 record.tests.setdefault(test.id, f"not run: {item}")
             break
@@ -150,7 +151,7 @@ class _Run:
     def _drive(self, channel: Channel, proc, log_path) -> tuple[str, str] | None:
         record = self.record
         try:
-            channel.send(Start(self.job.lab), self.deadline)
+            channel.send(Start(self.job.lab, self.intake.limits.message_bytes), self.deadline)
             self.intake.receive(channel, self.deadline, Ready)
             memory = _Memory(_worker_pid(proc))
             for cell in self.cells:

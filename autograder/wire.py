@@ -21,6 +21,7 @@ import numpy as np
 
 MAX_MESSAGE_BYTES = 512 * 2**20  # one frame, compressed or not
 MAX_MEMBERS = 4096  # arrays in one message or file
+MAX_META_BYTES = 8 * 2**20  # a message's structure as JSON (the bulk travels as arrays)
 _ALLOWED_KINDS = "biufc"  # bool, int, uint, float, complex: nothing that holds objects
 
 
@@ -42,6 +43,9 @@ def decode(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES):
     arrays = load_npz_bytes(data, max_bytes)
     if "__meta__" not in arrays:
         raise WireError("not a grading message: no __meta__ entry")
+    if arrays["__meta__"].nbytes > MAX_META_BYTES:
+        raise WireError(f"a message structure over {MAX_META_BYTES / 2**20:.0f} MB (send "
+                        "numbers in arrays, not in long lists)")
     try:
         meta = json.loads(arrays.pop("__meta__").tobytes().decode())
         return _from_meta(meta, arrays, depth=0)

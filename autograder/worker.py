@@ -30,14 +30,16 @@ from .protocol import (
     RunCell,
     Start,
     parse,
+    to_wire,
 )
-from .wire import MAX_MESSAGE_BYTES, WireError, encode
+from .wire import MAX_MESSAGE_BYTES, WireError, decode, encode
 
 
 def main(argv: list[str]) -> int:
     channel = Channel(int(argv[1]), int(argv[2]), MAX_MESSAGE_BYTES)
     _silence_output()
-    checks = lab_checks(parse(channel.receive(), Start).lab)
+    start = parse(channel.receive(), Start)
+    checks = lab_checks(start.lab)
     channel.send(Ready())
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins, "np": np}
     while True:
@@ -51,8 +53,8 @@ def main(argv: list[str]) -> int:
             check = checks[request.test]
             stand_ins = {name: _reference_helper(name, channel)
                          for name in check.use_reference_for}
-            channel.send(CaseResult(request.test, request.index,
-                                    _run_case(check, request, namespace, stand_ins)))
+            outcome = _run_case(check, request, namespace, stand_ins, start.max_message_bytes)
+            channel.send(CaseResult(request.test, request.index, outcome))
 
 
 def _silence_output() -> None:
@@ -73,7 +75,8 @@ def _run_cell(cell: RunCell, namespace: dict) -> str | None:
     return None
 
 
-def _run_case(check, request: RunCase, namespace: dict, stand_ins: dict) -> dict:
+def _run_case(check, request: RunCase, namespace: dict, stand_ins: dict, max_bytes: int
+              ) -> dict:
     # Memory is measured by the grader from outside this process, so no budget here.
     case = Case(request.args, dict(request.kwargs))
     try:
@@ -81,10 +84,11 @@ def _run_case(check, request: RunCase, namespace: dict, stand_ins: dict) -> dict
     except BaseException as exc:  # noqa: BLE001 - SystemExit from student code included
         outcome = {"kind": "exception", "error": f"stopped with {type(exc).__name__}"}
     try:
-        encode(outcome)
+        # what the grader would refuse as tampering is this code's error instead
+        decode(encode(to_wire(CaseResult(request.test, request.index, outcome))), max_bytes)
     except WireError as exc:
-        outcome = {"kind": "exception", "error": f"returned something that is not plain "
-                   f"data ({exc}); return numbers or numpy arrays"}
+        outcome = {"kind": "exception", "error": f"returned something the grader cannot "
+                   f"take ({exc}); return numbers or numpy arrays of a sensible size"}
     except (MemoryError, ValueError, OverflowError) as exc:
         outcome = {"kind": "exception", "error": f"returned data that cannot be sent: {exc}"}
     return outcome

@@ -125,6 +125,11 @@ def test_an_archive_of_300000_empty_members_is_refused_by_counting():
         decode(data)
 
 
+def test_a_structure_of_millions_of_small_items_is_refused_before_parsing():
+    with pytest.raises(WireError, match="structure over"):
+        decode(encode([0.5] * 2_000_000))
+
+
 def test_an_archive_at_the_member_limit_still_decodes():
     value = [np.arange(i) for i in range(MAX_MEMBERS - 1)]  # plus __meta__
     assert len(decode(encode(value))) == MAX_MEMBERS - 1
@@ -138,7 +143,7 @@ def _channel_pair(max_bytes=2**20):
 
 def test_messages_round_trip_as_their_types():
     a, b = _channel_pair()
-    sent = [Start("lab1_knn"), RunCell("c1", "x = 1"), CellDone("c1", None),
+    sent = [Start("lab1_knn", 2**20), RunCell("c1", "x = 1"), CellDone("c1", None),
             RunCase("t", 2, (np.ones(3),), {"k": 3}), HelperAnswer(error="e", error_type="V")]
     for message in sent:
         a.send(message, time.monotonic() + 5)
@@ -152,7 +157,8 @@ def test_messages_round_trip_as_their_types():
     ({"kind": "CellDone", "id": 3, "error": None}, "id is not str"),
     ({"kind": "CaseResult", "test": "t", "index": True, "outcome": {}}, "index is not int"),
     ({"kind": "CaseResult", "test": "t", "index": 0, "outcome": {1: 2}}, "non-text keys"),
-    ({"kind": "RunCell", "id": "c", "source": ""}, "expected CellDone or CaseResult, got 'RunCell'"),
+    ({"kind": "RunCell", "id": "c", "source": ""},
+     "expected CellDone or CaseResult, got 'RunCell'"),
     ({"event": "test_start", "id": "t"}, "not a message"),
     ([1, 2], "not a message"),
 ])
