@@ -13,11 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from autograder import sandbox
+from autograder import protocol, sandbox
 from autograder.course import REPO_ROOT, all_labs
-from autograder.protocol import Cell, Job
+from autograder.protocol import CasePlan, Cell, Job
 from autograder.runner import run_job
 
 
@@ -91,3 +92,31 @@ def test_the_worker_starts_without_the_solutions_or_nbformat(lab):
                           cwd=tempfile.gettempdir(), timeout=120)
     assert proc.returncode == 0, proc.stderr[-1000:]
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("level", ["limits-only", "own"])
+def test_peak_memory_is_measured_from_outside_at_every_level(tmp_path, monkeypatch, level):
+    # The worker's /proc entry, not tracemalloc in the worker: patching it changes nothing.
+    if level == "limits-only":
+        monkeypatch.setattr(sandbox, "isolation", lambda: "limits-only")
+    code = """
+import tracemalloc
+tracemalloc.start = lambda *args: None
+tracemalloc.get_traced_memory = lambda: (0, 0)
+def compute_distances_no_loops(X, X_train):
+    if len(X) == 2:
+        big = np.ones(10 * 2**20)  # 80 MB, touched
+        return np.zeros((2, 3)) + big[:1]
+    return np.zeros((len(X), len(X_train)))
+"""
+    inputs = [(np.zeros((2, 4)), np.zeros((3, 4))), (np.zeros((5, 4)), np.zeros((3, 4)))]
+    test = protocol.TestPlan("test_distances_no_loops",
+                    tuple(CasePlan(args, {}, max_bytes=2**20) for args in inputs))
+    job_dir = tmp_path / "work"
+    job_dir.mkdir()
+    record = run_job(Job("lab1_knn", (Cell("c", code),), (test,)), job_dir, 902,
+                     sandbox.Limits(), sandbox.hidden_paths([tmp_path]))
+    outcomes = record.tests[test.id]
+    assert isinstance(outcomes, list), (outcomes, record)
+    big, small = (outcome.get("peak") for outcome in outcomes)
+    assert big >= 80 * 2**20 > 20 * 2**20 > small, (big, small)
