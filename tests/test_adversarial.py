@@ -591,7 +591,8 @@ def test_patching_tracemalloc_does_not_switch_the_memory_budget_off(graded):
     # Before: 10/10 for a broadcasting (N, M, D) solution. Memory is now read from /proc.
     by = graded[0]
     rows = {r.test: r for r in by["attack-patched-tracemalloc"]}
-    assert "80 MB of memory at its peak" in rows["test_distances_no_loops"].message
+    message = rows["test_distances_no_loops"].message
+    assert "MB of memory at its peak, more than the 13 MB allowed" in message, message
     assert _score(by, "attack-patched-tracemalloc") == FULL - 2
 
 
