@@ -56,7 +56,7 @@ def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool 
         if bar:
             bar.update(1)
 
-    runnable = [p for p in todo if p.job["cells"] or p.job["tests"]]
+    runnable = [p for p in todo if p.job.cells or p.job.tests]
     for prepared in todo:
         if prepared not in runnable:
             finish(prepared, None)
@@ -89,7 +89,7 @@ def _run_on_dask(address: str, grader: Grader, runnable: list[Prepared], finish)
         while pending or futures:
             while pending and len(futures) < window:
                 p = pending.pop(0)
-                future = client.submit(execute, grader.lab.name, p.job, read_files(p.files),
+                future = client.submit(execute, p.job, read_files(p.files),
                                        grader.limits, grader.hide, None, None, pure=False,
                                        key=f"grade-{p.student}")
                 futures[future] = p

@@ -1,36 +1,29 @@
 """Run one submission's job in a sandbox on this machine: a grading thread or a Dask worker.
 
-It answers the worker's requests for reference helpers and hands back the run's record as
-plain data; judging happens in :mod:`autograder.judging`.
+It builds the job's test plans from the checks, lends the run this process's reference
+helpers (:mod:`autograder.reference_helper`) and hands back the run's record as plain data;
+judging happens in :mod:`autograder.judging`.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
 
 from . import sandbox
-from .checks import Case, lab_checks
+from .checks import Case, Check
+from .protocol import CasePlan, Job, TestPlan, data_size
 from .runner import RunRecord, run_job
 
+MIN_HELPER_BYTES = 64 * 2**10  # a helper request's argument cap is never below this
+HELPER_BYTES_PER_INPUT = 4  # ... and by default this many times the largest case input
 
-def execute(lab_name: str, job: dict, files: dict[str, bytes], limits: sandbox.Limits,
-            hide: list[Path], log_path: Path | None = None, slot: int | None = None
-            ) -> RunRecord:
+
+def execute(job: Job, files: dict[str, bytes], limits: sandbox.Limits, hide: list[Path],
+            log_path: Path | None = None, slot: int | None = None) -> RunRecord:
     """Run one job in a sandbox on this machine (a grading thread or a Dask worker)."""
-    from .reference import solution_namespace
-
-    checks = lab_checks(lab_name)
-
-    def oracle(test_id, name, args, kwargs):
-        if name not in checks[test_id].use_reference_for:
-            return {"error": f"{name} is not available to this test"}
-        try:
-            return {"value": solution_namespace(lab_name)[name](*args, **(kwargs or {}))}
-        except Exception as exc:  # the student's inputs broke the reference: their problem
-            return {"error": str(exc)[:300], "type": type(exc).__name__}
-
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.unlink(missing_ok=True)
@@ -40,17 +33,31 @@ def execute(lab_name: str, job: dict, files: dict[str, bytes], limits: sandbox.L
         job_dir.mkdir()
         for name, data in files.items():
             (job_dir / name).write_bytes(data)
+        helpers = _reference_helpers()
+        if any(test.helpers for test in job.tests):
+            helpers.warm(job.lab)
         try:
-            return run_job(job, job_dir, claimed, limits, list(hide),
-                           oracle, log_path)
+            return run_job(job, job_dir, claimed, limits, list(hide), helpers, log_path)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)  # files belong to the sandbox user
 
 
-def case_data(case: Case, check) -> dict:
-    """A case as the worker receives it: its inputs and memory budget, nothing of the answer."""
+@functools.cache
+def _reference_helpers():
+    from .reference_helper import ReferenceHelpers
+
+    return ReferenceHelpers()
+
+
+def plan_test(test_id: str, check: Check, cases: list[Case]) -> TestPlan:
+    """A test as the grader will send it: its cases' inputs and memory budgets (nothing of
+    the answers), its helpers and the cap on a helper request's arguments."""
     if check.artifact is not None:  # the worker only reads the file; the judge needs the data
-        return {"args": [], "kwargs": {}, "max_bytes": None}
-    return {"args": list(case.args), "kwargs": case.kwargs, "max_bytes": case.max_bytes}
-
-
+        plans = tuple(CasePlan((), {}) for _ in cases)
+    else:
+        plans = tuple(CasePlan(tuple(c.args), dict(c.kwargs), c.max_bytes) for c in cases)
+    cap = check.helper_max_bytes
+    if cap is None:
+        largest = max((data_size(p.args) + data_size(p.kwargs) for p in plans), default=0)
+        cap = max(MIN_HELPER_BYTES, HELPER_BYTES_PER_INPUT * largest)
+    return TestPlan(test_id, plans, tuple(check.use_reference_for), cap)

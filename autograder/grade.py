@@ -26,9 +26,10 @@ from pathlib import Path
 from . import sandbox
 from .checks import Case, expected_result, lab_checks
 from .course import LABS_DIR, CourseError, Lab, get_lab
-from .execute import case_data, execute
+from .execute import execute, plan_test
 from .judging import Judge
 from .notebook import NotebookError, graded_cells, read_notebook, solution_cells
+from .protocol import Cell, Job
 from .results import TestResult, file_name
 from .runner import RunRecord
 from .safe_files import UnsafeFile, is_real_folder
@@ -43,7 +44,7 @@ class Prepared:
     """A submission read and checked, ready to run: the job and the findings so far."""
 
     student: str
-    job: dict
+    job: Job
     files: dict[str, Path]  # saved models and other data files, read when the job runs
     unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # nb -> status, why
     tampering: list[str] = field(default_factory=list)
@@ -101,7 +102,7 @@ class Grader:
         ``problem`` (from :func:`~autograder.submission.student_folders`) says why the folder
         cannot be graded at all: every test is then invalid, with that reason."""
         folder = Path(folder)
-        prepared = Prepared(student, job={"cells": [], "tests": []}, files={})
+        prepared = Prepared(student, job=Job(self.lab.name), files={})
         if problem:
             prepared.invalid.append(problem)
             prepared.unreadable = {name: ("invalid", problem) for name in self.tests}
@@ -130,15 +131,13 @@ class Grader:
             for grade_id in self.solution_ids[name]:
                 sources[grade_id] = found.solutions.get(grade_id, "")
         prepared.files = data_files(folder, prepared.notes, prepared.invalid)
-        cells = [{"id": grade_id, "source": sources[grade_id]}
-                 for name in self.tests if name not in prepared.unreadable
-                 for grade_id in self.solution_ids[name]]
+        cells = tuple(Cell(grade_id, sources[grade_id])
+                      for name in self.tests if name not in prepared.unreadable
+                      for grade_id in self.solution_ids[name])
         expected = self.expected()
-        tests = [{"id": test_id, "lab": self.lab.name,
-                  "cases": [case_data(case, self.checks[test_id])
-                            for case in expected[test_id][0]]}
-                 for test_id in self._test_order(prepared)]
-        prepared.job = {"cells": cells, "tests": tests}
+        tests = tuple(plan_test(test_id, self.checks[test_id], expected[test_id][0])
+                      for test_id in self._test_order(prepared))
+        prepared.job = Job(self.lab.name, cells, tests)
         prepared.fingerprint = fingerprint(self.version, folder)
         return prepared
 
@@ -198,9 +197,8 @@ class Grader:
         return self.judge(prepared, self.execute(prepared, slot))
 
     def execute(self, prepared: Prepared, slot: int | None = None) -> RunRecord | None:
-        if not prepared.job["cells"] and not prepared.job["tests"]:
+        if not prepared.job.cells and not prepared.job.tests:
             return None
-        return execute(self.lab.name, prepared.job, read_files(prepared.files), self.limits,
-                       self.hide, self.out / "logs" / f"{file_name(prepared.student)}.log",
-                       slot)
+        return execute(prepared.job, read_files(prepared.files), self.limits, self.hide,
+                       self.out / "logs" / f"{file_name(prepared.student)}.log", slot)
 

@@ -74,6 +74,7 @@ class Judge:
         missing = [f"{n} is missing" for n, (s, _) in prepared.unreadable.items()
                    if s == "missing"]
         reasons = [
+            ("tampered", record.tampering if record else []),  # with the grading channel
             ("invalid submission", prepared.invalid),
             ("invalid notebook", invalid),
             ("missing notebook", missing if len(missing) == len(self.tests) else []),

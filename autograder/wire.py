@@ -1,4 +1,4 @@
-"""Plain data across the sandbox wall: a codec that cannot execute code, and message frames.
+"""Plain data across the sandbox wall: a codec that cannot execute code (framing: protocol.py).
 
 Student code runs in a sandboxed worker; everything it hands back (function results, error
 text, saved models) crosses to the grader as *plain data*: ``None``, booleans, numbers,
@@ -20,8 +20,9 @@ import zipfile
 import numpy as np
 
 MAX_MESSAGE_BYTES = 512 * 2**20  # one frame, compressed or not
+MAX_MEMBERS = 4096  # arrays in one message or file
+MAX_META_BYTES = 8 * 2**20  # a message's structure as JSON (the bulk travels as arrays)
 _ALLOWED_KINDS = "biufc"  # bool, int, uint, float, complex: nothing that holds objects
-_LENGTH = struct.Struct(">Q")
 
 
 class WireError(Exception):
@@ -39,16 +40,12 @@ def encode(value) -> bytes:
 
 def decode(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES):
     """The value that :func:`encode` wrote, refusing pickles, bombs and malformed input."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise WireError(f"not an npz archive: {exc}") from None
-    if inflated > max_bytes:
-        raise WireError(f"the data would inflate to {inflated / 2**20:.0f} MB, over the limit")
     arrays = load_npz_bytes(data, max_bytes)
     if "__meta__" not in arrays:
         raise WireError("not a grading message: no __meta__ entry")
+    if arrays["__meta__"].nbytes > MAX_META_BYTES:
+        raise WireError(f"a message structure over {MAX_META_BYTES / 2**20:.0f} MB (send "
+                        "numbers in arrays, not in long lists)")
     try:
         meta = json.loads(arrays.pop("__meta__").tobytes().decode())
         return _from_meta(meta, arrays, depth=0)
@@ -73,8 +70,10 @@ def load_npz(path, max_bytes: int = MAX_MESSAGE_BYTES) -> dict[str, np.ndarray]:
 
 
 def _load_npz(handle: io.BytesIO, max_bytes: int) -> dict[str, np.ndarray]:
-    if len(handle.getbuffer()) > max_bytes:
-        raise WireError("the file is larger than the limit")
+    with handle.getbuffer() as view:
+        if len(view) > max_bytes:
+            raise WireError("the file is larger than the limit")
+        _count_members(view)
     try:
         with zipfile.ZipFile(handle) as archive:
             infos = archive.infolist()
@@ -90,6 +89,31 @@ def _load_npz(handle: io.BytesIO, max_bytes: int) -> dict[str, np.ndarray]:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
         raise WireError(f"not a valid npz archive: {exc}") from None
+
+
+def _count_members(data) -> int:
+    """How many members the archive's central directory lists, counted on the raw bytes so
+    an archive of too many (even empty) members is refused before zipfile builds them."""
+    tail_start = max(0, len(data) - 2**16 - 22)  # the end record and its comment
+    end = bytes(data[tail_start:]).rfind(b"PK\x05\x06")
+    if end < 0 or tail_start + end + 22 > len(data):
+        raise WireError("not an npz archive: no end of central directory")
+    end += tail_start
+    if end >= 20 and data[end - 20:end - 16] == b"PK\x06\x07":
+        raise WireError("zip64 archives are not accepted")
+    (size,) = struct.unpack_from("<I", data, end + 12)
+    if size > end:
+        raise WireError("not an npz archive: the central directory lies outside it")
+    position, count = end - size, 0
+    while position < end:
+        if position + 46 > end or data[position:position + 4] != b"PK\x01\x02":
+            raise WireError("not an npz archive: a malformed central directory")
+        count += 1
+        if count > MAX_MEMBERS:
+            raise WireError(f"an archive of more than {MAX_MEMBERS} members is refused")
+        name, extra, comment = struct.unpack_from("<HHH", data, position + 28)
+        position += 46 + name + extra + comment
+    return count
 
 
 def _read_array(member, declared: int) -> np.ndarray:
@@ -166,30 +190,3 @@ def _from_meta(meta, arrays: dict, depth: int):
             raise WireError("dict keys must be strings or numbers")
         return dict(pairs)
     raise WireError(f"unknown message element {kind!r}")
-
-
-def write_frame(stream, value) -> None:
-    """Send one message: an 8-byte length, then the npz bytes."""
-    payload = encode(value)
-    stream.write(_LENGTH.pack(len(payload)) + payload)
-    stream.flush()
-
-
-def read_frame(stream, max_bytes: int = MAX_MESSAGE_BYTES):
-    """Receive one message; ``EOFError`` when the other side closed the stream."""
-    header = _read_exactly(stream, _LENGTH.size)
-    (length,) = _LENGTH.unpack(header)
-    if length > max_bytes:
-        raise WireError(f"a message of {length / 2**20:.0f} MB is over the limit")
-    return decode(_read_exactly(stream, length), max_bytes)
-
-
-def _read_exactly(stream, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = stream.read(left)
-        if not chunk:
-            raise EOFError("the stream ended")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)

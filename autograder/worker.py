@@ -1,43 +1,60 @@
-"""The sandboxed side of grading: run a submission's solution cells, then its hidden cases.
+"""The sandboxed side of grading: do what the grader asks, one request at a time.
 
 Started by :mod:`autograder.sandbox` as ``python -I -m autograder.worker IN_FD OUT_FD``. It
-reads one job from IN_FD (the solution cells to run and, per test, the cases the grader
-chose) and streams plain-data events to OUT_FD (:mod:`autograder.wire`). It never sees a
-reference result: the grader computes those itself and judges what arrives here. Student
-output is discarded, so printing cannot fake anything or flood the grader.
+learns the lab from a :class:`~autograder.protocol.Start` message, then answers each
+:class:`~autograder.protocol.RunCell` (a student's solution cell) and
+:class:`~autograder.protocol.RunCase` (one hidden case, sent only after every cell ran) as
+:mod:`autograder.protocol` lays out. It never holds a case before the grader sends it, and
+never sees a reference result: the grader judges what arrives. Everything here shares a
+process with student code, so the grader trusts nothing it says beyond the reply it asked
+for. Student output is discarded, so printing cannot fake anything or flood the grader.
 """
 
 from __future__ import annotations
 
 import builtins
-import importlib
 import os
 import sys
 
 import numpy as np
 
-from .checks import Case, attempt
-from .wire import WireError, encode, read_frame, write_frame
+from .checks import Case, attempt, lab_checks
+from .protocol import (
+    CaseResult,
+    CellDone,
+    Channel,
+    HelperAnswer,
+    HelperCall,
+    Ready,
+    RunCase,
+    RunCell,
+    Start,
+    parse,
+    to_wire,
+)
+from .wire import MAX_MESSAGE_BYTES, WireError, decode, encode
 
 
 def main(argv: list[str]) -> int:
-    inbox, outbox = os.fdopen(int(argv[1]), "rb"), os.fdopen(int(argv[2]), "wb")
+    channel = Channel(int(argv[1]), int(argv[2]), MAX_MESSAGE_BYTES)
     _silence_output()
-
-    def send(event: dict) -> None:
-        write_frame(outbox, event)
-
-    job = read_frame(inbox)
+    start = parse(channel.receive(), Start)
+    checks = lab_checks(start.lab)
+    channel.send(Ready())
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins, "np": np}
-    for cell in job["cells"]:
-        send({"event": "cell_start", "id": cell["id"]})
-        send({"event": "cell_done", "id": cell["id"], "error": _run_cell(cell, namespace)})
-    for test in job["tests"]:
-        send({"event": "test_start", "id": test["id"]})
-        send({"event": "test_done", "id": test["id"],
-              "results": _run_test(test, namespace, send, inbox)})
-    send({"event": "done"})
-    return 0
+    while True:
+        try:
+            request = parse(channel.receive(), RunCell, RunCase)
+        except EOFError:  # the grader has all it asked for
+            return 0
+        if isinstance(request, RunCell):
+            channel.send(CellDone(request.id, _run_cell(request, namespace)))
+        else:
+            check = checks[request.test]
+            stand_ins = {name: _reference_helper(name, channel)
+                         for name in check.use_reference_for}
+            outcome = _run_case(check, request, namespace, stand_ins, start.max_message_bytes)
+            channel.send(CaseResult(request.test, request.index, outcome))
 
 
 def _silence_output() -> None:
@@ -47,53 +64,50 @@ def _silence_output() -> None:
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (lives as long as we do)
 
 
-def _run_cell(cell: dict, namespace: dict) -> str | None:
+def _run_cell(cell: RunCell, namespace: dict) -> str | None:
     # IPython magics and shell escapes (% and ! lines) have no meaning outside a kernel.
     source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                       for line in cell["source"].splitlines())
+                       for line in cell.source.splitlines())
     try:
-        exec(compile(source, f"<cell {cell['id']}>", "exec"), namespace)
+        exec(compile(source, f"<cell {cell.id}>", "exec"), namespace)
     except BaseException as exc:  # noqa: BLE001 - even SystemExit: report it, run the rest
         return f"{type(exc).__name__}: {_text(exc)}"
     return None
 
 
-def _run_test(test: dict, namespace: dict, send, inbox) -> list[dict]:
-    check = importlib.import_module(f"autograder.checks.{test['lab']}").CHECKS[test["id"]]
-    stand_ins = {name: _oracle(name, send, inbox) for name in check.use_reference_for}
-    results = []
-    for case_data in test["cases"]:
-        case = Case(tuple(case_data["args"]), dict(case_data["kwargs"]),
-                    max_bytes=case_data["max_bytes"])
-        try:
-            outcome = attempt(check, case, namespace, stand_ins)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit from student code included
-            outcome = {"kind": "exception", "error": f"stopped with {type(exc).__name__}"}
-        try:
-            encode(outcome)
-        except WireError as exc:
-            outcome = {"kind": "exception", "error": f"returned something that is not plain "
-                       f"data ({exc}); return numbers or numpy arrays"}
-        except (MemoryError, ValueError, OverflowError) as exc:
-            outcome = {"kind": "exception", "error": f"returned data that cannot be sent: {exc}"}
-        results.append(outcome)
-    return results
+def _run_case(check, request: RunCase, namespace: dict, stand_ins: dict, max_bytes: int
+              ) -> dict:
+    # Memory is measured by the grader from outside this process, so no budget here.
+    case = Case(request.args, dict(request.kwargs))
+    try:
+        outcome = attempt(check, case, namespace, stand_ins)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from student code included
+        outcome = {"kind": "exception", "error": f"stopped with {type(exc).__name__}"}
+    try:
+        # what the grader would refuse as tampering is this code's error instead
+        decode(encode(to_wire(CaseResult(request.test, request.index, outcome))), max_bytes)
+    except WireError as exc:
+        outcome = {"kind": "exception", "error": f"returned something the grader cannot "
+                   f"take ({exc}); return numbers or numpy arrays of a sensible size"}
+    except (MemoryError, ValueError, OverflowError) as exc:
+        outcome = {"kind": "exception", "error": f"returned data that cannot be sent: {exc}"}
+    return outcome
 
 
-def _oracle(name: str, send, inbox):
+def _reference_helper(name: str, channel: Channel):
     """A stand-in for a graded helper: the grader answers with its reference, as data."""
 
     def stand_in(*args, **kwargs):
-        send({"event": "oracle", "name": name, "args": list(args), "kwargs": kwargs})
-        reply = read_frame(inbox)
-        if "error" in reply:
+        channel.send(HelperCall(name, args, kwargs))
+        answer = parse(channel.receive(), HelperAnswer)
+        if answer.error is not None:
             # The reference's own error type (a ValueError for a shape that does not tile),
             # so code that expects it behaves as it would with the real helper.
-            kind = getattr(builtins, str(reply.get("type")), None)
+            kind = getattr(builtins, str(answer.error_type), None)
             if not (isinstance(kind, type) and issubclass(kind, Exception)):
                 kind = RuntimeError
-            raise kind(f"{name}: {reply['error']}")
-        return reply["value"]
+            raise kind(f"{name}: {answer.error}")
+        return answer.value
 
     stand_in.__name__ = name
     return stand_in

@@ -12,17 +12,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from autograder import sandbox
+from autograder import protocol, sandbox
 from autograder.course import REPO_ROOT, all_labs
+from autograder.protocol import CasePlan, Cell, Job
 from autograder.runner import run_job
 
 
 def _probe(tmp_path, code: str, limits=None) -> str | None:
     job_dir = tmp_path / "work"
     job_dir.mkdir(exist_ok=True)
-    record = run_job({"cells": [{"id": "probe", "source": code}], "tests": []}, job_dir, 900,
+    record = run_job(Job("lab1_knn", (Cell("probe", code),)), job_dir, 900,
                      limits or sandbox.Limits(), [])
     return record.cells.get("probe")
 
@@ -182,3 +184,31 @@ def test_user_namespace_fallback_builds_the_same_root(tmp_path, monkeypatch):
         f"(os.path.lexists({str(REPO_ROOT / 'solutions')!r}), os.path.lexists('/var/tmp'), "
         "os.access('/', os.W_OK), os.getcwd())"))
     assert _seen(found) == (False, False, False, sandbox.WORKDIR)
+
+
+@pytest.mark.parametrize("level", ["limits-only", "own"])
+def test_peak_memory_is_measured_from_outside_at_every_level(tmp_path, monkeypatch, level):
+    # The worker's /proc entry, not tracemalloc in the worker: patching it changes nothing.
+    if level == "limits-only":
+        monkeypatch.setattr(sandbox, "isolation", lambda: "limits-only")
+    code = """
+import tracemalloc
+tracemalloc.start = lambda *args: None
+tracemalloc.get_traced_memory = lambda: (0, 0)
+def compute_distances_no_loops(X, X_train):
+    if len(X) == 2:
+        big = np.ones(10 * 2**20)  # 80 MB, touched
+        return np.zeros((2, 3)) + big[:1]
+    return np.zeros((len(X), len(X_train)))
+"""
+    inputs = [(np.zeros((2, 4)), np.zeros((3, 4))), (np.zeros((5, 4)), np.zeros((3, 4)))]
+    test = protocol.TestPlan("test_distances_no_loops",
+                    tuple(CasePlan(args, {}, max_bytes=2**20) for args in inputs))
+    job_dir = tmp_path / "work"
+    job_dir.mkdir()
+    record = run_job(Job("lab1_knn", (Cell("c", code),), (test,)), job_dir, 902,
+                     sandbox.Limits(), [])
+    outcomes = record.tests[test.id]
+    assert isinstance(outcomes, list), (outcomes, record)
+    big, small = (outcome.get("peak") for outcome in outcomes)
+    assert big > 70 * 2**20 > 20 * 2**20 > small, (big, small)  # RSS: a few pages either way

@@ -1,8 +1,12 @@
-"""The sandbox's data channel: plain data round-trips exactly; nothing else gets through."""
+"""The sandbox's data channel: plain data round-trips exactly, messages keep their types, and
+nothing else gets through (malformed, unexpected, oversized, bombs, deadlines)."""
 
 from __future__ import annotations
 
 import io
+import os
+import struct
+import time
 import zipfile
 
 import numpy as np
@@ -11,7 +15,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.wire import WireError, decode, encode, load_npz, load_npz_bytes
+from autograder.protocol import (
+    CaseResult,
+    CellDone,
+    Channel,
+    ChannelTimeout,
+    HelperAnswer,
+    ProtocolError,
+    RunCase,
+    RunCell,
+    Start,
+    parse,
+    to_wire,
+)
+from autograder.wire import MAX_MEMBERS, WireError, decode, encode, load_npz, load_npz_bytes
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
                     st.text(max_size=20))
@@ -85,3 +102,85 @@ def test_an_array_header_that_lies_about_its_size_is_refused():
 def test_garbage_is_a_wire_error(data):
     with pytest.raises(WireError):
         decode(data)
+
+
+def _empty_members_archive(count: int) -> bytes:
+    """A zip of ``count`` empty members, written by hand as an attacker would."""
+    local, central = bytearray(), bytearray()
+    for i in range(count):
+        name = b"%d.npy" % i
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, 0, 0, 0,
+                               len(name), 0, 0, 0, 0, 0, len(local)) + name
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, 0, 0, 0, len(name),
+                             0) + name
+    return bytes(local + central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 65535, 65535,
+                                               len(central), len(local), 0))
+
+
+def test_an_archive_of_300000_empty_members_is_refused_by_counting():
+    data = _empty_members_archive(300_000)
+    assert zipfile.ZipFile(io.BytesIO(_empty_members_archive(3))).namelist() == [
+        "0.npy", "1.npy", "2.npy"]  # the hand-made archive is a real zip
+    with pytest.raises(WireError, match="members"):
+        decode(data)
+
+
+def test_a_structure_of_millions_of_small_items_is_refused_before_parsing():
+    with pytest.raises(WireError, match="structure over"):
+        decode(encode([0.5] * 2_000_000))
+
+
+def test_an_archive_at_the_member_limit_still_decodes():
+    value = [np.arange(i) for i in range(MAX_MEMBERS - 1)]  # plus __meta__
+    assert len(decode(encode(value))) == MAX_MEMBERS - 1
+
+
+def _channel_pair(max_bytes=2**20):
+    to_b_r, to_b_w = os.pipe()
+    to_a_r, to_a_w = os.pipe()
+    return Channel(to_a_r, to_b_w, max_bytes), Channel(to_b_r, to_a_w, max_bytes)
+
+
+def test_messages_round_trip_as_their_types():
+    a, b = _channel_pair()
+    sent = [Start("lab1_knn", 2**20), RunCell("c1", "x = 1"), CellDone("c1", None),
+            RunCase("t", 2, (np.ones(3),), {"k": 3}), HelperAnswer(error="e", error_type="V")]
+    for message in sent:
+        a.send(message, time.monotonic() + 5)
+        back = parse(b.receive(time.monotonic() + 5), type(message))
+        assert type(back) is type(message)
+        assert encode(to_wire(back)) == encode(to_wire(message))
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ({"kind": "CellDone", "id": "c1"}, "wrong fields"),
+    ({"kind": "CellDone", "id": 3, "error": None}, "id is not str"),
+    ({"kind": "CaseResult", "test": "t", "index": True, "outcome": {}}, "index is not int"),
+    ({"kind": "CaseResult", "test": "t", "index": 0, "outcome": {1: 2}}, "non-text keys"),
+    ({"kind": "RunCell", "id": "c", "source": ""},
+     "expected CellDone or CaseResult, got 'RunCell'"),
+    ({"event": "test_start", "id": "t"}, "not a message"),
+    ([1, 2], "not a message"),
+])
+def test_malformed_or_unexpected_messages_are_protocol_errors(value, why):
+    with pytest.raises(ProtocolError, match=why):
+        parse(value, CellDone, CaseResult)
+
+
+def test_an_oversized_frame_is_refused_before_it_is_read():
+    a, b = _channel_pair(max_bytes=1000)
+    os.write(a.write_fd, struct.pack(">Q", 2**40))
+    with pytest.raises(ProtocolError, match="over the"):
+        b.receive(time.monotonic() + 5)
+
+
+def test_a_write_nobody_reads_stops_at_its_deadline():
+    a, _ = _channel_pair(max_bytes=2**30)
+    with pytest.raises(ChannelTimeout):
+        a.send(RunCase("t", 0, (np.zeros(2**20),), {}), time.monotonic() + 0.5)
+
+
+def test_a_read_with_nothing_to_read_stops_at_its_deadline():
+    a, _ = _channel_pair()
+    with pytest.raises(ChannelTimeout):
+        a.receive(time.monotonic() + 0.2)

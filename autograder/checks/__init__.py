@@ -47,6 +47,9 @@ class Check:
     of arrays (``None`` when the file is missing or unreadable); nothing is re-run.
     ``example(folder)``: for an artifact check, writes a file that passes it, made with the
     reference solution (the demo's and the tests' sample submissions hand it in).
+    ``helper_max_bytes``: in the sandbox, the largest total argument size of one call to a
+    ``use_reference_for`` helper (default: a few times the largest case input; see
+    :func:`autograder.execute.test_plan`). A larger call gets an error, not the reference.
     """
 
     function: str | None
@@ -56,6 +59,7 @@ class Check:
     driver: Callable[[object, Case], object] | None = None
     artifact: str | None = None
     example: Callable[[Path], None] | None = None
+    helper_max_bytes: int | None = None
 
 
 def lab_checks(lab_name: str) -> dict[str, Check]:
