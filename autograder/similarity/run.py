@@ -1,0 +1,197 @@
+"""Compare a whole class: fingerprint every submission (in parallel, cached in OUT so a rerun
+only reads what changed), score each unit's pairs, write the CSV and the HTML page.
+
+Submissions are read as data, never run: a lab folder or notebook that is a symbolic link, is
+not a regular file or is over ``MAX_NOTEBOOK_BYTES`` is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..course import LABS_DIR, CourseError, get_lab
+from ..notebook import NotebookError, read_notebook, solution_cells
+from ..submission import fingerprint, student_folders
+from ..tamper import inspect
+from . import fingerprint as winnowing
+from .extract import UnitName, lab_units, unit_sources
+from .normalise import tokens
+from .score import Pair, score_unit, shared_lines
+
+ENGINE_VERSION = "1"  # part of every cached fingerprint: bump when the normalisation changes
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+
+
+@dataclass
+class Similarity:
+    """What a run found: pairs (best first, per unit, then across units), the unit texts of
+    every student in a reported pair, and the students skipped with the reason."""
+
+    lab: str
+    students: int
+    pairs: list[Pair]
+    sources: dict[str, dict[str, str]]  # student -> unit -> text
+    skipped: dict[str, str] = field(default_factory=dict)
+    units: list[str] = field(default_factory=list)
+
+
+def compare_class(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool = False,
+                  workers: int | None = None, min_score: float = 0.0) -> Similarity:
+    """Fingerprint and score every student in ``submitted_dir`` for ``lab_name``."""
+    lab = get_lab(lab_name)
+    released = LABS_DIR / lab.name
+    if not all((released / nb.name).is_file() for nb in lab.notebooks):
+        raise CourseError(f"{released} is missing: run python -m autograder release")
+    units = lab_units(lab)
+    version = _version(lab)
+    cache = Path(out_dir) / "similarity-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    folders = dict(student_folders(submitted_dir, lab.name))
+    found: dict[str, dict] = {}
+    todo = []
+    for student, folder in folders.items():
+        key = _key(version, folder)
+        stored = _load(cache / f"{student}.json", key)
+        if stored is not None:
+            found[student] = stored
+        else:
+            todo.append((student, folder, key))
+    bar = _bar(len(folders), len(found), lab.name, progress)
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        futures = {pool.submit(fingerprint_submission, lab.name, folder): (student, key)
+                   for student, folder, key in todo}
+        for future in as_completed(futures):
+            student, key = futures[future]
+            found[student] = future.result()
+            _save(cache / f"{student}.json", key, found[student])
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+    skipped = {s: r["skipped"] for s, r in found.items() if r["skipped"]}
+    templates = release_templates(lab.name)
+    pairs: list[Pair] = []
+    for unit in units:
+        prints = {s: [(h, tuple(lines)) for h, lines in r["units"][unit.name]["prints"]]
+                  for s, r in found.items() if unit.name in r["units"]}
+        for pair in score_unit(unit.name, prints, templates.get(unit.name, set()), min_score):
+            shared_lines(pair, prints, templates.get(unit.name, set()))
+            pairs.append(pair)
+    pairs.sort(key=lambda p: (-p.score, -p.shared_weight, p.unit, p.a, p.b))
+    involved = {s for p in pairs for s in (p.a, p.b)}
+    sources = {s: {u: v["source"] for u, v in found[s]["units"].items()} for s in involved}
+    return Similarity(lab.name, len(folders), pairs, sources, skipped, [u.name for u in units])
+
+
+def fingerprint_submission(lab_name: str, folder: Path) -> dict:
+    """One student's units: ``{"skipped": reason or None, "notes": [...], "units": {unit:
+    {"source": text, "prints": [[hash, [lines]], ...]}}}``. Runs in a worker process."""
+    lab, units, released = _lab_parts(lab_name)
+    folder = Path(folder)
+    notes: list[str] = []
+    if folder.is_symlink():
+        return _skipped(f"{folder.name} is a symbolic link (not followed)")
+    if not folder.is_dir():
+        return _skipped(f"no {folder.name} folder")
+    cells: dict[str, dict[str, str]] = {}
+    for name, release in released.items():
+        path = folder / name
+        problem = _unsafe(path)
+        if problem:
+            notes.append(problem)
+            continue
+        try:
+            submitted = read_notebook(path)
+        except NotebookError as exc:
+            notes.append(str(exc))
+            continue
+        order = list(solution_cells(release))
+        solutions = inspect(submitted, release).solutions
+        cells[name] = {grade_id: solutions.get(grade_id, "") for grade_id in order}
+    if not cells:
+        return _skipped("; ".join(notes) or "no notebook")
+    result = {"skipped": None, "notes": notes, "units": {}}
+    for unit, text in unit_sources(cells, units).items():
+        prints = winnowing.fingerprints(tokens(text))
+        result["units"][unit] = {"source": text, "prints": [[h, list(lines)]
+                                                            for h, lines in prints]}
+    return result
+
+
+def release_templates(lab_name: str) -> dict[str, set[int]]:
+    """Unit -> every k-gram hash of the code the release gives (they count for nothing)."""
+    _, units, released = _lab_parts(lab_name)
+    cells = {name: {gid: c.source for gid, c in solution_cells(nb).items()}
+             for name, nb in released.items()}
+    return {unit: {h for h, _ in winnowing.kgram_hashes(tokens(text))}
+            for unit, text in unit_sources(cells, units).items()}
+
+
+def _unsafe(path: Path) -> str | None:
+    if path.is_symlink():
+        return f"{path.name} is a symbolic link (not followed)"
+    if not path.exists():
+        return f"{path.name} is missing"
+    if not path.is_file():
+        return f"{path.name} is not a regular file"
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        return (f"{path.name} is {size / 2**20:.0f} MB, over the "
+                f"{MAX_NOTEBOOK_BYTES // 2**20} MB a notebook may have (not read)")
+    return None
+
+
+def _skipped(reason: str) -> dict:
+    return {"skipped": reason, "notes": [], "units": {}}
+
+
+@functools.cache
+def _lab_parts(lab_name: str) -> tuple:
+    lab = get_lab(lab_name)
+    released = {nb.name: read_notebook(LABS_DIR / lab.name / nb.name) for nb in lab.notebooks}
+    return lab, lab_units(lab), released
+
+
+def _version(lab) -> str:
+    digest = hashlib.sha256(f"{ENGINE_VERSION}:{winnowing.K}:{winnowing.WINDOW}".encode())
+    for path in [*lab.notebooks, *(LABS_DIR / lab.name / nb.name for nb in lab.notebooks)]:
+        digest.update(path.read_bytes())
+    for module in ("normalise", "extract", "fingerprint"):
+        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _key(version: str, folder: Path) -> str:
+    if folder.is_symlink() or not folder.is_dir():
+        return hashlib.sha256(f"{version}:absent".encode()).hexdigest()
+    return fingerprint(version, folder)
+
+
+def _load(path: Path, key: str) -> dict | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data["result"] if data.get("key") == key else None
+
+
+def _save(path: Path, key: str, result: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"key": key, "result": result}))
+    os.replace(tmp, path)
+
+
+def _bar(total: int, done: int, lab_name: str, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=done, unit="submission", desc=f"fingerprinting {lab_name}",
+                file=sys.stderr, dynamic_ncols=True)
