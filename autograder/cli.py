@@ -34,6 +34,19 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-gb", type=float, default=None,
                        help="address-space limit of a submission's process (default: 4)")
 
+    similar = sub.add_parser("similar", help="rank pairs of submissions that share code, per "
+                             "graded function (similarity.csv and similarity.html)")
+    similar.add_argument("submitted", type=Path, help="folder with one sub-folder per student")
+    similar.add_argument("--lab", required=True, help="lab folder name, e.g. lab1_knn")
+    similar.add_argument("--out", type=Path, default=Path("."),
+                         help="where the report and its fingerprint cache go (default: .)")
+    similar.add_argument("--workers", type=int, default=None,
+                         help="processes reading submissions (default: all cores)")
+    similar.add_argument("--min-score", type=float, default=0.2,
+                         help="pairs scoring below this are left out of the CSV (default: 0.2)")
+    similar.add_argument("--top", type=int, default=50,
+                         help="pairs shown side by side in the HTML page (default: 50)")
+
     check = sub.add_parser("check", help="run a lab's hidden tests on your own notebook")
     check.add_argument("notebook", type=Path, help="your copy of a lab notebook")
     check.add_argument("--lab", default=None,
@@ -81,6 +94,11 @@ def _run(args) -> int:
         print(summary_table(rows))
         print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}")
         return 0
+    if args.command == "similar":
+        from .similarity.run import similar_command
+
+        return similar_command(args.submitted, args.lab, args.out, args.workers, args.min_score,
+                               args.top)
     if args.command == "check":
         from .selfcheck import check_notebook
 

