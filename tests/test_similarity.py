@@ -4,6 +4,7 @@ inert in the CSV and HTML, and unsafe files are skipped with a reason."""
 from __future__ import annotations
 
 import ast
+import builtins
 import csv
 import json
 import os
@@ -31,8 +32,7 @@ class _Copier(ast.NodeTransformer):
     swaps the first two independent assignments and adds dead code to every function."""
 
     def __init__(self, keep: set[str]):
-        self.keep = keep | {"np", "self", "range", "len", "float", "int", "zip", "min", "max",
-                            "enumerate", "sum", "abs", "list", "dict", "sorted", "super"}
+        self.keep = keep | {"np", "self", *dir(builtins)}
 
     def rename(self, name: str) -> str:
         return name if name in self.keep or name.startswith("__") else f"my_{name[::-1]}_v"
@@ -92,7 +92,10 @@ def planted_copy(nb: nbformat.NotebookNode, graded: set[str]) -> nbformat.Notebo
     dead code and loops rewritten (graded names stay: the grader calls them)."""
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
     for cell in solution_cells(copy).values():
-        tree = _Copier(graded).visit(ast.parse(cell.source))
+        tree = ast.parse(cell.source)
+        imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                    if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
+        tree = _Copier(graded | imported).visit(tree)
         cell.source = "# my own work\n\n" + ast.unparse(ast.fix_missing_locations(tree)) + "\n"
     return copy
 

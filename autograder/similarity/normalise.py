@@ -40,6 +40,7 @@ _SWAPPED = {ast.Gt: ast.Lt, ast.GtE: ast.LtE}
 _SKIPPED_FIELDS = frozenset({"ctx", "type_comment", "kind", "type_ignores", "type_params"})
 _BODY_FIELDS = ("body", "orelse", "finalbody")
 _WORLD = "<world>"  # what an unknown call may read or change
+_NP_RANDOM = "<np.random>"  # the global generator: its calls keep their order
 
 
 def tokens(source: str) -> list[Token]:
@@ -323,7 +324,10 @@ def _effects(stmt) -> tuple[set[str], set[str]]:
         if isinstance(node, ast.Return | ast.Break | ast.Continue | ast.Yield | ast.Raise):
             return {"*"}, {"*"}
         if isinstance(node, ast.Name):
-            (written if isinstance(node.ctx, ast.Store) else read).add(node.id)
+            if isinstance(node.ctx, ast.Store):
+                written.add(node.id)
+            elif node.id != "np":  # the module itself; its global state is _NP_RANDOM
+                read.add(node.id)
         elif (isinstance(node, ast.Attribute | ast.Subscript)
               and isinstance(node.ctx, ast.Store | ast.Del)):
             base = _store_base(node)
@@ -331,15 +335,15 @@ def _effects(stmt) -> tuple[set[str], set[str]]:
                 written.add(base)
         elif isinstance(node, ast.Attribute):
             path = _dotted(node)
-            if path:
+            if path and not path.startswith("np."):
                 read.add(path)
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             read.add(node.target.id)
         elif isinstance(node, ast.Call) and not _pure_function(node.func):
             path = _dotted(node.func) or ""
             if path.startswith("np.random"):
-                read.add("np.random")
-                written.add("np.random")
+                read.add(_NP_RANDOM)
+                written.add(_NP_RANDOM)
             else:
                 read.add(_WORLD)
                 written.add(_WORLD)
