@@ -18,20 +18,22 @@ from autograder.course import LABS_DIR, get_lab
 from autograder.notebook import read_notebook, solution_cells
 from autograder.samples import _swap_definitions, make_submission, variants
 from autograder.similarity.extract import lab_units
-from autograder.similarity.fingerprint import fingerprints
+from autograder.similarity.fingerprint import K, fingerprints, kgram_hashes
 from autograder.similarity.normalise import tokens
 from autograder.similarity.report import write_csv, write_html
 from autograder.similarity.run import MAX_NOTEBOOK_BYTES, compare_class, release_templates
 
-LABS = ["lab1_knn", "lab2_linear"]
+LABS = ["lab1_knn", "lab2_linear", "lab3_two_layer", "lab4_backprop", "lab5_convnets"]
 
 
 # -- a copying student, written independently of the normaliser -----------------------------
 class _Copier(ast.NodeTransformer):
     """Renames every local name and helper, turns ``for i in range(...)`` into a ``while``,
-    swaps the first two independent assignments and adds dead code to every function."""
+    swaps the first two independent assignments and adds dead code to every function
+    (``own_line``: and one live ``assert`` of its own)."""
 
-    def __init__(self, keep: set[str]):
+    def __init__(self, keep: set[str], own_line: bool):
+        self.own_line = own_line
         self.keep = keep | {"np", "self", *dir(builtins)}
 
     def rename(self, name: str) -> str:
@@ -52,6 +54,8 @@ class _Copier(ast.NodeTransformer):
                 if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
         body = _swap_first_independent(body)
         dead = ast.parse("scratch_total = 0\nif False:\n    print('never runs')\n").body
+        if self.own_line and node.args.args:
+            dead += ast.parse(f"assert {node.args.args[-1].arg} is not None or True").body
         tail = ast.parse("print('unreachable')").body if isinstance(body[-1], ast.Return) else []
         node.body = dead + body + tail
         return node
@@ -87,7 +91,8 @@ def _swap_first_independent(body: list) -> list:
     return body
 
 
-def planted_copy(nb: nbformat.NotebookNode, graded: set[str]) -> nbformat.NotebookNode:
+def planted_copy(nb: nbformat.NotebookNode, graded: set[str], own_line: bool = False
+                 ) -> nbformat.NotebookNode:
     """``nb`` as a student who copied it hands it in: renamed, reformatted, reordered, with
     dead code and loops rewritten (graded names stay: the grader calls them)."""
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
@@ -95,7 +100,7 @@ def planted_copy(nb: nbformat.NotebookNode, graded: set[str]) -> nbformat.Notebo
         tree = ast.parse(cell.source)
         imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
                     if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
-        tree = _Copier(graded | imported).visit(tree)
+        tree = _Copier(graded | imported, own_line).visit(tree)
         cell.source = "# my own work\n\n" + ast.unparse(ast.fix_missing_locations(tree)) + "\n"
     return copy
 
@@ -128,24 +133,23 @@ def write_class(folder: Path, lab_name: str, notebooks: dict[str, dict]) -> None
             nbformat.write(nb, folder / student / lab_name / name)
 
 
-@pytest.fixture(scope="module", params=LABS)
-def planted_class(request, tmp_path_factory):
-    lab_name = request.param
-    graded = {u.function for u in lab_units(get_lab(lab_name))} | {
-        u.owner for u in lab_units(get_lab(lab_name)) if u.owner}
+def build_class(lab_name: str, root: Path, own_line: bool):
+    units = lab_units(get_lab(lab_name))
+    graded = {u.function for u in units} | {u.owner for u in units if u.owner}
     notebooks, honest = honest_notebooks(lab_name)
     students = dict(notebooks)
     for name, nbs in notebooks.items():
-        students[f"copy-of-{name}"] = {nb: planted_copy(x, graded) for nb, x in nbs.items()}
-    root = tmp_path_factory.mktemp(lab_name)
+        students[f"copy-of-{name}"] = {nb: planted_copy(x, graded, own_line)
+                                       for nb, x in nbs.items()}
     write_class(root / "submitted", lab_name, students)
-    result = compare_class(root / "submitted", lab_name, root / "out", workers=2)
-    return lab_name, honest, result, root
+    return honest, compare_class(root / "submitted", lab_name, root / "out", workers=2)
 
 
-def test_planted_copies_rank_above_every_independent_pair(planted_class):
-    lab_name, honest, result, _ = planted_class
-    gaps, given = {}, []
+def ranking(lab_name: str, honest: dict[str, set[str]], result) -> tuple[dict, dict, list]:
+    """Per unit with at least two independent versions: ``gaps`` (lowest planted score,
+    highest independent score) where every planted pair ranks first, ``failures`` (the same)
+    where not, and the units the release gives whole."""
+    gaps, failures, given = {}, {}, []
     templates = release_templates(lab_name)
     for unit in result.units:
         solution = fingerprints(tokens(result.sources["solution"][unit]))
@@ -161,11 +165,22 @@ def test_planted_copies_rank_above_every_independent_pair(planted_class):
         everyone = [*writers, *(f"copy-of-{s}" for s in writers)]
         independent = [scores.get(frozenset((a, b)), 0.0) for a, b in combinations(everyone, 2)
                        if a.removeprefix("copy-of-") != b.removeprefix("copy-of-")]
-        assert min(planted) > max(independent), (unit, planted, independent)
-        gaps[unit] = (min(planted), max(independent))
+        found = (min(planted), max(independent))
+        (gaps if found[0] > found[1] else failures)[unit] = found
+    return gaps, failures, given
+
+
+def _said(gaps: dict) -> str:
+    return ", ".join(f"{u} {lo:.2f}>{hi:.2f}" for u, (lo, hi) in gaps.items())
+
+
+@pytest.mark.parametrize("lab_name", LABS)
+def test_planted_copies_rank_above_every_independent_pair(lab_name, tmp_path):
+    honest, result = build_class(lab_name, tmp_path, own_line=False)
+    gaps, failures, given = ranking(lab_name, honest, result)
+    assert not failures, f"planted-min <= independent-max: {failures}"
     assert gaps, f"no unit of {lab_name} has two independent versions to compare"
-    report = ", ".join(f"{u} {lo:.2f}>{hi:.2f}" for u, (lo, hi) in gaps.items())
-    print(f"\n{lab_name} planted-min > independent-max: {report}; given whole: {given}")
+    print(f"\n{lab_name} planted-min > independent-max: {_said(gaps)}; given whole: {given}")
 
 
 # -- hostile text and files ------------------------------------------------------------------
@@ -258,3 +273,19 @@ def test_cli_writes_the_report_resumes_from_its_cache_and_refuses_bad_input(tmp_
     assert main(["similar", str(submitted), "--lab", "lab1_knn", "--min-score", "3"]) == 2
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 3 and all(e.startswith("error: ") for e in errors)
+
+
+@pytest.mark.parametrize("lab_name", LABS)
+def test_copies_with_a_line_of_their_own(lab_name, tmp_path):
+    """A live line inserted breaks every k-gram overlapping it (about K + 10 of them): a
+    function whose own code is over 2 K k-grams keeps enough to rank first; shorter ones
+    (one-liners such as ``return self * -1``) are reported, not asserted."""
+    honest, result = build_class(lab_name, tmp_path, own_line=True)
+    gaps, failures, _ = ranking(lab_name, honest, result)
+    templates = release_templates(lab_name)
+    own = {unit: len({h for h, _ in kgram_hashes(tokens(text))} - templates.get(unit, set()))
+           for unit, text in result.sources["solution"].items()}
+    short = {u: f for u, f in failures.items() if own[u] < 2 * K}
+    print(f"\n{lab_name} with an own line: ranked first: {_said(gaps)}; too short to rank "
+          f"first: {_said(short) or 'none'}")
+    assert not {u: f for u, f in failures.items() if u not in short}
