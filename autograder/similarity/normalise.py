@@ -34,6 +34,12 @@ _PURE_BUILTINS = frozenset({
     "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "float", "int", "isinstance",
     "len", "list", "max", "min", "pow", "range", "reversed", "round", "set", "sorted", "str",
     "sum", "tuple", "zip", "print"})
+# Array, list and dict methods that return a new value and leave their object alone
+_PURE_METHODS = frozenset({
+    "all", "any", "argmax", "argmin", "argsort", "astype", "clip", "copy", "cumsum", "dot",
+    "flatten", "get", "item", "items", "keys", "max", "mean", "min", "nonzero", "prod",
+    "ravel", "repeat", "reshape", "round", "squeeze", "std", "sum", "swapaxes", "take",
+    "tolist", "transpose", "values", "var"})
 _TEMPLATE_RAISE = "NotImplementedError"
 _COMMUTATIVE = (ast.Add, ast.Mult, ast.BitAnd, ast.BitOr, ast.BitXor)
 _SWAPPED = {ast.Gt: ast.Lt, ast.GtE: ast.LtE}
@@ -276,6 +282,8 @@ def _pure(expr) -> bool:
 def _pure_function(func) -> bool:
     if isinstance(func, ast.Name):
         return func.id in _PURE_BUILTINS
+    if isinstance(func, ast.Attribute) and func.attr in _PURE_METHODS:
+        return _pure(func.value)
     path = _dotted(func)
     return path is not None and path.startswith("np.") and not path.startswith("np.random")
 
