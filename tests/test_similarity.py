@@ -289,3 +289,53 @@ def test_copies_with_a_line_of_their_own(lab_name, tmp_path):
     print(f"\n{lab_name} with an own line: ranked first: {_said(gaps)}; too short to rank "
           f"first: {_said(short) or 'none'}")
     assert not {u: f for u, f in failures.items() if u not in short}
+
+
+# -- what the normalisation erases, and what it must keep ------------------------------------
+SAME = [  # (one way, another way): the same program as far as a copy is concerned
+    ("def f(x):\n    y = x + 1  # add\n    return y\n",
+     "def f(a):\n    '''Docstring.'''\n    b = 1 + a\n\n\n    return b\n"),
+    ("def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",
+     "def f(n):\n    t = 0\n    i = 0\n    while i < n:\n        t = t + i\n        i += 1\n"
+     "    return t\n"),
+    ("def f(x, w):\n    a = x.sum(axis=0)\n    b = np.dot(x, w)\n    return a, b\n",
+     "def f(x, w):\n    b = np.dot(x, w)\n    a = x.sum(axis=0)\n    return a, b\n"),
+    ("def f(x):\n    return x * 2\n",
+     "def f(x):\n    unused = np.zeros(3)\n    if False:\n        x = 5\n    return x * 2\n"
+     "    print('after return')\n"),
+    ("def f(x):\n    return helper(x)\n\ndef helper(z):\n    return z > 0\n",
+     "def f(x):\n    return check(x)\n\ndef check(q):\n    return 0 < q\n"),
+    ("def f(n):\n    for i in range(0, n, 1):\n        pass\n    return n, m\n",
+     "def f(n):\n    for j in range(n):\n        pass\n    return n, m\n"),
+]
+DIFFERENT = [  # a real difference survives (which name is where does not: all are V)
+    ("def f(a):\n    return a - 1\n", "def f(a):\n    return 1 - a\n"),
+    ("def f(x, w):\n    return x @ w.T\n", "def f(x, w):\n    return x.T @ w\n"),
+    ("def f(x):\n    return x.sum(axis=0)\n", "def f(x):\n    return x.sum(axis=1)\n"),
+    ("def f(x):\n    return np.max(x)\n", "def f(x):\n    return np.min(x)\n"),
+    ("def f(x):\n    x.append(1)\n    y = len(x)\n    return y\n",  # a call that changes x
+     "def f(x):\n    y = len(x)\n    x.append(1)\n    return y\n"),
+    ("def f(n):\n    i = 0\n    while i < n:\n        i += 1\n        continue\n    return i\n",
+     "def f(n):\n    for i in range(n):\n        continue\n    return i\n"),
+]
+
+
+def _texts(source: str) -> list[str]:
+    return [t for t, _ in tokens(source)]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME)
+def test_normalisation_erases_what_copying_changes(one, other):
+    assert _texts(one) == _texts(other)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT)
+def test_normalisation_keeps_real_differences(one, other):
+    assert _texts(one) != _texts(other)
+
+
+def test_code_that_does_not_parse_is_still_compared_and_deep_nesting_is_refused_safely():
+    broken = "def f(x)\n    return x + 1  # no colon\n"
+    assert _texts(broken) == _texts(broken.replace("x", "renamed"))
+    deep = "def f(x):\n    return " + "(" * 5000 + "x" + ")" * 5000 + "\n"
+    assert _texts(deep)  # the tokenizer fallback, not a crash

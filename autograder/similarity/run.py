@@ -69,8 +69,12 @@ def compare_class(submitted_dir: Path, lab_name: str, out_dir: Path, progress: b
                    for student, folder, key in todo}
         for future in as_completed(futures):
             student, key = futures[future]
-            found[student] = future.result()
-            _save(cache / f"{student}.json", key, found[student])
+            try:
+                found[student] = future.result()
+                _save(cache / f"{student}.json", key, found[student])
+            except Exception as exc:  # one bad submission must not stop the class
+                found[student] = _skipped(f"the similarity reader failed on it "
+                                          f"({type(exc).__name__}: {exc}); please report it")
             if bar:
                 bar.update(1)
     if bar:
