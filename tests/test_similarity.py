@@ -243,9 +243,11 @@ def test_symlinked_and_oversized_notebooks_are_skipped_with_a_reason(tmp_path):
         path.unlink()
     folder.rmdir()
     os.symlink(tmp_path, folder)
+    elsewhere = _lab1_class(tmp_path / "elsewhere", {"eve": None})
+    os.symlink(elsewhere / "eve", submitted / "via")  # a student folder that is a link
     found = compare_class(submitted, "lab1_knn", tmp_path / "out", workers=1)
-    assert set(found.skipped) == {"big", "lnk", "dir"}
-    assert "symbolic link" in found.skipped["lnk"] and "symbolic link" in found.skipped["dir"]
+    assert set(found.skipped) == {"big", "lnk", "dir", "via"}
+    assert all("symbolic link" in found.skipped[s] for s in ("lnk", "dir", "via"))
     assert "MB" in found.skipped["big"]
     assert not any("SECRET" in text for units in found.sources.values()
                    for text in units.values())

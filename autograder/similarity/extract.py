@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..notebook import read_notebook, solution_cells, strip_solution_markers
 
-MAX_UNIT_CHARS = 100_000  # one function's text; a longer one is cut (and the cut is said)
+MAX_UNIT_CHARS = 100_000  # one function's text with its helpers; only this much is compared
 _DEF_LINE = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 
 

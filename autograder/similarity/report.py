@@ -41,9 +41,10 @@ def write_html(found: Similarity, path: Path, top: int = 50) -> None:
              f"the top {min(top, len(found.pairs))} are shown. Highlighted lines hold "
              "fingerprints both share (template code and what most of the class writes do not "
              "count). A high score is a reason to read, not a verdict.</p>"]
-    if found.skipped:
-        parts.append("<h2>Not compared</h2><ul>" + "".join(
-            f"<li>{for_html(s)}: {for_html(why)}</li>" for s, why in sorted(found.skipped.items()))
+    if found.skipped or found.notes:
+        why = {**{s: [f"not compared: {r}"] for s, r in found.skipped.items()}, **found.notes}
+        parts.append("<h2>Not compared, or in part</h2><ul>" + "".join(
+            f"<li>{for_html(s)}: {for_html('; '.join(r))}</li>" for s, r in sorted(why.items()))
                      + "</ul>")
     parts.append("<h2>Top pairs</h2><table class='summary'><tr><th>#</th><th>function</th>"
                  "<th>students</th><th>score</th><th>fragments</th></tr>")

@@ -38,7 +38,8 @@ class Similarity:
     students: int
     pairs: list[Pair]
     sources: dict[str, dict[str, str]]  # student -> unit -> text
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # not compared at all: why
+    notes: dict[str, list[str]] = field(default_factory=dict)  # compared in part: what not
     units: list[str] = field(default_factory=list)
 
 
@@ -91,7 +92,9 @@ def compare_class(submitted_dir: Path, lab_name: str, out_dir: Path, progress: b
     pairs.sort(key=lambda p: (-p.score, -p.shared_weight, p.unit, p.a, p.b))
     involved = {s for p in pairs for s in (p.a, p.b)}
     sources = {s: {u: v["source"] for u, v in found[s]["units"].items()} for s in involved}
-    return Similarity(lab.name, len(folders), pairs, sources, skipped, [u.name for u in units])
+    notes = {s: r["notes"] for s, r in found.items() if r["notes"]}
+    return Similarity(lab.name, len(folders), pairs, sources, skipped, notes,
+                      [u.name for u in units])
 
 
 def similar_command(submitted: Path, lab_name: str, out: Path, workers: int | None,
@@ -110,6 +113,8 @@ def similar_command(submitted: Path, lab_name: str, out: Path, workers: int | No
     write_html(found, Path(out) / "similarity.html", top)
     for student, why in sorted(found.skipped.items()):
         print(f"not compared: {student}: {for_terminal(why)}")
+    for student, notes in sorted(found.notes.items()):
+        print(f"compared in part: {student}: {for_terminal('; '.join(notes))}")
     for pair in found.pairs[:5]:
         print(f"{pair.score:.2f}  {pair.unit}  {pair.a} & {pair.b}")
     print(f"{found.students} submissions, {len(found.pairs)} pairs scoring {min_score} or more;"
@@ -123,8 +128,9 @@ def fingerprint_submission(lab_name: str, folder: Path) -> dict:
     lab, units, released = _lab_parts(lab_name)
     folder = Path(folder)
     notes: list[str] = []
-    if folder.is_symlink():
-        return _skipped(f"{folder.name} is a symbolic link (not followed)")
+    for linked in (folder.parent, folder):
+        if linked.is_symlink():
+            return _skipped(f"{linked.name} is a symbolic link (not followed)")
     if not folder.is_dir():
         return _skipped(f"no {folder.name} folder")
     cells: dict[str, dict[str, str]] = {}
@@ -196,7 +202,7 @@ def _version(lab) -> str:
 
 
 def _key(version: str, folder: Path) -> str:
-    if folder.is_symlink() or not folder.is_dir():
+    if folder.parent.is_symlink() or folder.is_symlink() or not folder.is_dir():
         return hashlib.sha256(f"{version}:absent".encode()).hexdigest()
     return fingerprint(version, folder)
 
