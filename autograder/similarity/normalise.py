@@ -232,22 +232,25 @@ def _remove_dead_assignments(tree: ast.Module) -> None:
     """Inside functions: drop assignments to names nothing reads and helpers nothing calls,
     when dropping them cannot change what the program does; repeat until nothing changes."""
     while True:
-        read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+        nodes = list(ast.walk(tree))
+        read = {n.id for n in nodes if isinstance(n, ast.Name)
                 and not isinstance(n.ctx, ast.Store)}
-        read |= {name for n in ast.walk(tree) if isinstance(n, ast.Global | ast.Nonlocal)
+        read |= {name for n in nodes if isinstance(n, ast.Global | ast.Nonlocal)
                  for name in n.names}
+        # every statement list inside a function: the unit is top-level defs, so that is all
+        # of them but the module's own and a class's (whose methods are not called by name)
+        holders = [n for n in nodes if not isinstance(n, ast.Module | ast.ClassDef)
+                   and any(isinstance(getattr(n, f, None), list) for f in _BODY_FIELDS)]
         changed = False
-        for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef
-                                                                   | ast.AsyncFunctionDef)]:
-            for holder in ast.walk(function):
-                for field in _BODY_FIELDS:
-                    body = getattr(holder, field, None)
-                    if not (isinstance(body, list) and body and isinstance(body[0], ast.stmt)):
-                        continue
-                    kept = [s for s in body if not _is_dead(s, read)]
-                    if len(kept) != len(body):
-                        setattr(holder, field, kept)
-                        changed = True
+        for holder in holders:
+            for field in _BODY_FIELDS:
+                body = getattr(holder, field, None)
+                if not (isinstance(body, list) and body and isinstance(body[0], ast.stmt)):
+                    continue
+                kept = [s for s in body if not _is_dead(s, read)]
+                if len(kept) != len(body):
+                    setattr(holder, field, kept)
+                    changed = True
         if not changed:
             return
 
@@ -310,9 +313,11 @@ def _stored(node) -> set[str]:
 
 def _bound_names(tree) -> set[str]:
     """Names the unit binds itself (they get the placeholder); the rest are outside names."""
-    bound = _stored(tree)
+    bound = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             bound.add(node.name)
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
