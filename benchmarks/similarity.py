@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import resource
 import shutil
 import statistics
 import tempfile
@@ -85,12 +86,19 @@ def write_class(lab_name: str, submitted: Path, count: int) -> None:
             nbformat.write(notebook, folder / nb.name)
 
 
-def run(submitted: Path, out: Path, lab_name: str, workers: int) -> tuple[float, int]:
-    started = time.perf_counter()
+def run(submitted: Path, out: Path, lab_name: str, workers: int) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (this process and its worker processes) and pairs found."""
+    cpu, started = _cpu_seconds(), time.perf_counter()
     found = compare_class(submitted, lab_name, out, workers=workers, min_score=0.2)
     write_csv(found, out / "similarity.csv")
     write_html(found, out / "similarity.html")
-    return time.perf_counter() - started, len(found.pairs)
+    return time.perf_counter() - started, _cpu_seconds() - cpu, len(found.pairs)
+
+
+def _cpu_seconds() -> float:
+    # the pool's workers have exited when compare_class returns, so RUSAGE_CHILDREN has them
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def main() -> None:
@@ -103,20 +111,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         submitted = Path(tmp) / "submitted"
         write_class(args.lab, submitted, args.count)
-        cold = []
-        for repeat in range(args.repeats):
-            out = Path(tmp) / f"out{repeat}"
-            seconds, pairs = run(submitted, out, args.lab, args.workers)
-            cold.append(seconds)
-        warm = [run(submitted, out, args.lab, args.workers)[0] for _ in range(args.repeats)]
+        load = os.getloadavg()[0]
+        cold = [run(submitted, Path(tmp) / f"out{repeat}", args.lab, args.workers)
+                for repeat in range(args.repeats)]
+        warm = [run(submitted, Path(tmp) / "out0", args.lab, args.workers)
+                for _ in range(args.repeats)]
         shutil.rmtree(submitted)
-    print(f"{args.lab}: {args.count} submissions, {args.workers} workers, "
-          f"{os.cpu_count()} cores on this machine (shared with other jobs)")
-    print(f"cold run (read, fingerprint, score, write): median {statistics.median(cold):.1f} s "
-          f"of {', '.join(f'{s:.1f}' for s in cold)}")
-    print(f"warm run (fingerprints cached):            median {statistics.median(warm):.1f} s "
-          f"of {', '.join(f'{s:.1f}' for s in warm)}")
-    print(f"pairs scoring 0.2 or more: {pairs}")
+    print(f"{args.lab}: {args.count} submissions, {args.workers} workers, {os.cpu_count()} "
+          f"cores on this machine, shared with other jobs (1-minute load {load:.1f} at start)")
+    for name, runs in (("cold run (read, fingerprint, score, write)", cold),
+                       ("warm run (fingerprints cached)", warm)):
+        walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+        print(f"{name}: median {statistics.median(walls):.1f} s wall "
+              f"({', '.join(f'{w:.1f}' for w in walls)}), {statistics.median(cpus):.1f} s CPU")
+    print(f"pairs scoring 0.2 or more: {cold[0][2]}")
 
 
 if __name__ == "__main__":

@@ -226,6 +226,7 @@ def test_student_code_in_the_report_is_inert(tmp_path):
     assert "<script" not in page.lower() and "&lt;script&gt;alert(1)" in page
     assert "=HYPERLINK(&quot;http://evil.example" in page  # shown, escaped, not a link
     assert "<a href='http" not in page
+    assert "<mark>" in page and pair.lines_a and pair.lines_b  # the shared lines are marked
 
 
 def test_symlinked_and_oversized_notebooks_are_skipped_with_a_reason(tmp_path):

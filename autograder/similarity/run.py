@@ -65,7 +65,8 @@ def compare_class(submitted_dir: Path, lab_name: str, out_dir: Path, progress: b
         else:
             todo.append((student, folder, key))
     bar = _bar(len(folders), len(found), lab.name, progress)
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1,
+                                             max(1, len(todo)))) as pool:
         futures = {pool.submit(fingerprint_submission, lab.name, folder): (student, key)
                    for student, folder, key in todo}
         for future in as_completed(futures):
@@ -86,9 +87,11 @@ def compare_class(submitted_dir: Path, lab_name: str, out_dir: Path, progress: b
     for unit in units:
         prints = {s: [(h, tuple(lines)) for h, lines in r["units"][unit.name]["prints"]]
                   for s, r in found.items() if unit.name in r["units"]}
-        for pair in score_unit(unit.name, prints, templates.get(unit.name, set()), min_score):
-            shared_lines(pair, prints, templates.get(unit.name, set()))
-            pairs.append(pair)
+        scored, counted = score_unit(unit.name, prints, templates.get(unit.name, set()),
+                                     min_score)
+        for pair in scored:
+            shared_lines(pair, prints, counted)
+        pairs += scored
     pairs.sort(key=lambda p: (-p.score, -p.shared_weight, p.unit, p.a, p.b))
     involved = {s for p in pairs for s in (p.a, p.b)}
     sources = {s: {u: v["source"] for u, v in found[s]["units"].items()} for s in involved}

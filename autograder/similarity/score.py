@@ -39,9 +39,10 @@ class Pair:
 
 
 def score_unit(unit: str, prints: dict[str, list[Fingerprint]], template: set[int],
-               min_score: float = 0.0) -> list[Pair]:
+               min_score: float = 0.0) -> tuple[list[Pair], set[int]]:
     """Every pair of ``prints`` (student -> fingerprints of this unit) scoring at least
-    ``min_score`` (and above 0), best first."""
+    ``min_score`` (and above 0), best first; and the fingerprints that counted (shared,
+    not template, not common)."""
     own = {s: {h for h, _ in fps if h not in template} for s, fps in prints.items()}
     own = {s: hs for s, hs in own.items() if hs}
     n = len(own)
@@ -54,23 +55,23 @@ def score_unit(unit: str, prints: dict[str, list[Fingerprint]], template: set[in
     common = max(COMMON_FLOOR, COMMON_FRACTION * n)
     shared: dict[tuple[str, str], float] = defaultdict(float)
     count: dict[tuple[str, str], int] = defaultdict(int)
-    for h, who in holders.items():
-        if 1 < len(who) <= common:
-            for pair in combinations(who, 2):
-                shared[pair] += weight[h]
-                count[pair] += 1
+    counted = {h for h, who in holders.items() if 1 < len(who) <= common}
+    for h in counted:
+        for pair in combinations(holders[h], 2):
+            shared[pair] += weight[h]
+            count[pair] += 1
     pairs = []
     for (a, b), s in shared.items():
         score = 2 * s / (total[a] + total[b])
         if score >= min_score:
             pairs.append(Pair(unit, a, b, round(score, 4), round(s, 3), count[(a, b)]))
     pairs.sort(key=lambda p: (-p.score, -p.shared_weight, p.a, p.b))
-    return pairs
+    return pairs, counted
 
 
-def shared_lines(pair: Pair, prints: dict[str, list[Fingerprint]], template: set[int]) -> None:
-    """Fill ``pair.lines_a`` / ``lines_b``: the lines of each side's shared fingerprints."""
-    mine = {h for h, _ in prints[pair.a]} & {h for h, _ in prints[pair.b]}
-    mine -= template
+def shared_lines(pair: Pair, prints: dict[str, list[Fingerprint]], counted: set[int]) -> None:
+    """Fill ``pair.lines_a`` / ``lines_b``: the lines of the fingerprints the pair shares
+    that counted towards its score."""
+    mine = {h for h, _ in prints[pair.a]} & {h for h, _ in prints[pair.b]} & counted
     pair.lines_a = sorted({line for h, lines in prints[pair.a] if h in mine for line in lines})
     pair.lines_b = sorted({line for h, lines in prints[pair.b] if h in mine for line in lines})
