@@ -215,7 +215,11 @@ def _load(path: Path, key: str) -> dict | None:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    return data["result"] if data.get("key") == key else None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    result = data.get("result")
+    shaped = isinstance(result, dict) and {"skipped", "notes", "units"} <= set(result)
+    return result if shaped else None  # anything else is read again
 
 
 def _save(path: Path, key: str, result: dict) -> None:

@@ -7,8 +7,11 @@
   fingerprint are scored, and a fingerprint held by more than ``max(COMMON_FLOOR,
   COMMON_FRACTION * n)`` submissions is dropped from the index (it is what everyone writes).
   So the work is at most that cap times the number of fingerprints, not ``n**2``.
-- A pair's score is the weighted Dice coefficient ``2 S / (W_a + W_b)``: ``S`` the weight
-  they share, ``W`` each one's total weight. 1 is the same code; template-only code is 0.
+- A pair's score is a weighted Dice coefficient ``2 S / (W_a + W_b + W_0)``: ``S`` the
+  weight they share, ``W`` each one's total weight, and ``W_0`` the weight of
+  ``EVIDENCE_FRAGMENTS`` fingerprints only the two of them hold, so that a match of a line or
+  two cannot score like a whole copied function (the same long function scores near 1, the
+  same single line about 0.3); template-only code scores 0.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from .fingerprint import Fingerprint
 
 COMMON_FRACTION = 0.05
 COMMON_FLOOR = 10
+EVIDENCE_FRAGMENTS = 4
 
 
 @dataclass
@@ -60,9 +64,10 @@ def score_unit(unit: str, prints: dict[str, list[Fingerprint]], template: set[in
         for pair in combinations(holders[h], 2):
             shared[pair] += weight[h]
             count[pair] += 1
+    prior = EVIDENCE_FRAGMENTS * math.log(1 + n / 2)
     pairs = []
     for (a, b), s in shared.items():
-        score = 2 * s / (total[a] + total[b])
+        score = 2 * s / (total[a] + total[b] + prior)
         if score >= min_score:
             pairs.append(Pair(unit, a, b, round(score, 4), round(s, 3), count[(a, b)]))
     pairs.sort(key=lambda p: (-p.score, -p.shared_weight, p.a, p.b))
