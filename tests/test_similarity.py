@@ -22,6 +22,7 @@ from autograder.similarity.fingerprint import K, fingerprints, kgram_hashes
 from autograder.similarity.normalise import tokens
 from autograder.similarity.report import write_csv, write_html
 from autograder.similarity.run import MAX_NOTEBOOK_BYTES, compare_class, release_templates
+from autograder.similarity.score import score_unit, shared_lines
 
 LABS = ["lab1_knn", "lab2_linear", "lab3_two_layer", "lab4_backprop", "lab5_convnets"]
 
@@ -344,3 +345,16 @@ def test_code_that_does_not_parse_is_still_compared_and_deep_nesting_is_refused_
     assert _texts(broken) == _texts(broken.replace("x", "renamed"))
     deep = "def f(x):\n    return " + "(" * 5000 + "x" + ")" * 5000 + "\n"
     assert _texts(deep)  # the tokenizer fallback, not a crash
+
+
+def test_only_pairs_sharing_a_rare_fingerprint_are_scored():
+    """What most of the class holds is dropped from the index; the template counts for
+    nothing; so 30 students who share only those make no pair at all."""
+    everyone = {f"s{i:02d}": [(1, (1,)), (2, (2,)), (100 + i, (3,))] for i in range(30)}
+    everyone["s00"].append((7, (4,)))
+    everyone["s01"].append((7, (5,)))
+    pairs, counted = score_unit("f", everyone, template={2})
+    assert [(p.a, p.b, p.fragments) for p in pairs] == [("s00", "s01", 1)]
+    assert counted == {7}
+    shared_lines(pairs[0], everyone, counted)
+    assert (pairs[0].lines_a, pairs[0].lines_b) == ([4], [5])
