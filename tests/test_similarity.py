@@ -277,8 +277,10 @@ def test_cli_writes_the_report_resumes_from_its_cache_and_refuses_bad_input(tmp_
                  "--out", str(out)]) == 2
     assert main(["similar", str(submitted), "--lab", "lab9_none", "--out", str(out)]) == 2
     assert main(["similar", str(submitted), "--lab", "lab1_knn", "--min-score", "3"]) == 2
+    assert main(["similar", str(submitted), "--lab", "lab1_knn",
+                 "--out", str(out / "similarity.csv")]) == 2
     errors = capsys.readouterr().err.strip().splitlines()
-    assert len(errors) == 3 and all(e.startswith("error: ") for e in errors)
+    assert len(errors) == 4 and all(e.startswith("error: ") for e in errors)
 
 
 @pytest.mark.parametrize("lab_name", LABS)

@@ -110,6 +110,8 @@ def similar_command(submitted: Path, lab_name: str, out: Path, workers: int | No
         raise CourseError(f"--min-score must be between 0 and 1, not {min_score}")
     if top < 0 or (workers is not None and workers < 1):
         raise CourseError("--top must be 0 or more and --workers 1 or more")
+    if Path(out).exists() and not Path(out).is_dir():
+        raise CourseError(f"--out {out} is a file, not a folder")
     found = compare_class(submitted, lab_name, out, progress=True, workers=workers,
                           min_score=min_score)
     write_csv(found, Path(out) / "similarity.csv")
