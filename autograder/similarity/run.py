@@ -201,7 +201,7 @@ def _version(lab) -> str:
     digest = hashlib.sha256(f"{ENGINE_VERSION}:{winnowing.K}:{winnowing.WINDOW}".encode())
     for path in [*lab.notebooks, *(LABS_DIR / lab.name / nb.name for nb in lab.notebooks)]:
         digest.update(path.read_bytes())
-    for module in ("normalise", "extract", "fingerprint"):
+    for module in ("extract", "simplify", "normalise", "fingerprint"):
         digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return digest.hexdigest()
 
