@@ -44,6 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also write OUT/<canvas|moodle>.csv, the LMS's grade-import file "
                        "(repeat for both)")
 
+    similar = sub.add_parser("similar", help="rank pairs of submissions that share code, per "
+                             "graded function (similarity.csv and similarity.html)")
+    similar.add_argument("submitted", type=Path, help="folder with one sub-folder per student")
+    similar.add_argument("--lab", required=True, help="lab folder name, e.g. lab1_knn")
+    similar.add_argument("--out", type=Path, default=Path("."),
+                         help="where the report and its fingerprint cache go (default: .)")
+    similar.add_argument("--workers", type=int, default=None,
+                         help="processes reading submissions (default: all cores)")
+    similar.add_argument("--min-score", type=float, default=0.2,
+                         help="pairs scoring below this are left out of the CSV (default: 0.2)")
+    similar.add_argument("--top", type=int, default=50,
+                         help="pairs shown side by side in the HTML page (default: 50)")
+
     export = sub.add_parser("export", help="one LMS grade-import file from several labs' "
                             "grades.csv (one column per lab)")
     export.add_argument("format", choices=FORMATS)
@@ -119,6 +132,11 @@ def _run(args) -> int:
                               "grades.csv files written by `grade`") from None
         print(f"wrote {export(rows, args.format, args.out)}")
         return 0
+    if args.command == "similar":
+        from .similarity.run import similar_command
+
+        return similar_command(args.submitted, args.lab, args.out, args.workers, args.min_score,
+                               args.top)
     if args.command == "check":
         from .selfcheck import check_folder, check_notebook
 

@@ -148,8 +148,7 @@ def test_data_files_are_copied_into_the_sandbox_not_shared(tmp_path):
     (job_dir / "model.npz").write_bytes(b"saved")
     code = ("import os\nopen('model.npz', 'ab').write(b'!')\nopen('new.txt', 'w').write('x')\n"
             + _report("(open('model.npz', 'rb').read(), os.stat('model.npz').st_uid)"))
-    record = run_job({"cells": [{"id": "probe", "source": code}], "tests": []}, job_dir, 900,
-                     sandbox.Limits(), [])
+    record = run_job(Job("lab1_knn", (Cell("probe", code),)), job_dir, 900, sandbox.Limits(), [])
     content, owner = _seen(record.cells["probe"])
     assert content == b"saved!" and owner == sandbox.SANDBOX_UID_BASE + 900
     assert sorted(p.name for p in job_dir.iterdir()) == ["model.npz"]
