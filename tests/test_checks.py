@@ -4,9 +4,11 @@ on the test it breaks (and only there), and correct alternatives get full marks.
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from autograder.checks import lab_checks, run_check
@@ -130,3 +132,41 @@ def test_visible_checks_pass_for_correct_alternatives(lab, variant):
 def test_visible_checks_fail_only_where_the_mistake_is(lab, mutant):
     failed = failing_visible_checks(lab, mutant.namespace(solution_namespace(lab)))
     assert set(failed) <= {mutant.breaks}, failed
+
+
+def _low_precision(value, dtype):
+    """``value`` with every float array zeroed and cast to ``dtype`` (float16, complex)."""
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating):
+        return np.zeros(value.shape, dtype)
+    if isinstance(value, tuple | list):
+        return type(value)(_low_precision(v, dtype) for v in value)
+    if isinstance(value, dict):
+        return {k: _low_precision(v, dtype) for k, v in value.items()}
+    if isinstance(value, float):
+        return dtype(0)
+    return value
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.complex128])
+@pytest.mark.parametrize("lab", LABS)
+def test_zero_answers_in_low_precision_fail(lab, dtype):
+    """Tolerances come from the question, never the answer: all-zero answers in float16 (once
+    16/16 in Lab 2) or complex fail every test of a function that returns floats, saying so."""
+    ref = solution_namespace(lab)
+    namespace = dict(ref)
+    # Defined inside the namespace, so a driver finds the other functions in its globals.
+    exec("def _wrap(fn, cast, dtype):\n    return lambda *a, **k: cast(fn(*a, **k), dtype)",
+         namespace)
+    for name, fn in ref.items():
+        if inspect.isfunction(fn) and not name.startswith("_"):
+            namespace[name] = namespace["_wrap"](fn, _low_precision, dtype)
+    failed = failing_tests(lab, namespace)
+    floats_out = [t for t, c in function_checks(lab).items()
+                  if inspect.isfunction(ref[c.function]) and t not in INTEGER_ANSWERS]
+    assert set(floats_out) <= set(failed), set(floats_out) - set(failed)
+    word = "float16" if dtype is np.float16 else "complex"
+    assert all(word in failed[t] for t in floats_out), {t: failed[t] for t in floats_out}
+
+
+# Tests whose graded function answers with labels, counts or a dict of accuracies.
+INTEGER_ANSWERS = {"test_predict_labels", "test_cross_validate_k"}

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .compare import precision_problem
+
 
 @dataclass
 class Case:
@@ -149,7 +151,8 @@ def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str
     if case.max_bytes is not None and peak is not None and peak > case.max_bytes:
         return (f"{label}: the call needed {peak / 2**20:.0f} MB of memory at its peak, more "
                 f"than the {case.max_bytes / 2**20:.0f} MB allowed. {case.memory_hint}")
-    problem = check.compare(expected, outcome["value"], case)
+    problem = None if check.artifact else precision_problem(outcome["value"])
+    problem = problem or check.compare(expected, outcome["value"], case)
     return f"{label}: {problem}" if problem else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, eps_of, first_mismatch, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem
 
 
 def _points(rng, n, d, dtype=np.float64, scale=10.0):
@@ -62,7 +62,7 @@ def compare_distances(expected, got, case: Case) -> str | None:
     # square root that is at most its square root, so allow that (and any loop order).
     test_sq = (X.astype(np.float64) ** 2).sum(1)[:, None]
     sq_norms = test_sq + (X_train.astype(np.float64) ** 2).sum(1)
-    atol = np.sqrt(64 * eps_of(X, X_train, got) * sq_norms)
+    atol = np.sqrt(64 * question_eps(X, X_train, expected) * sq_norms)
     close = np.abs(got - expected) <= atol + 1e-5 * np.abs(expected)
     if close.all():
         return None

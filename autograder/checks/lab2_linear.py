@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, eps_of, first_mismatch, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem
 
 # ------------------------------------------------------------------------------- perceptron
 
@@ -174,7 +174,7 @@ def _kink_free_columns(W, X, y) -> np.ndarray:
     margins = scores - scores[rows, y][:, None] + 1.0
     margins[rows, y] = np.inf
     scale = np.abs(X64).max(initial=0) * np.abs(W64).max(initial=0) * X64.shape[1] + 1.0
-    kinks = np.abs(margins) <= 256 * eps_of(W, X) * scale
+    kinks = np.abs(margins) <= 256 * question_eps(W, X) * scale
     free = np.ones(W64.shape[1], bool)
     for i, j in zip(*np.nonzero(kinks), strict=True):
         free[[j, y[i]]] = False
@@ -202,8 +202,8 @@ def _compare_loss(expected, got, case: Case, *, kind: str, name: str) -> str | N
         return problem
     if not np.issubdtype(loss.dtype, np.number):
         return f"the loss should be a number, got {loss.dtype}"
-    # A student may compute in float32 even from float64 input: judge at their precision.
-    eps = eps_of(case.args[0], case.args[1], loss, dW)
+    # float32 arithmetic is admitted even for float64 input (compare.question_eps).
+    eps = question_eps(case.args[0], case.args[1], expected)
     loss = float(loss)
     W, X, y, reg = case.args
     exp_loss, exp_dW = float(expected[0]), np.asarray(expected[1], dtype=np.float64)
@@ -450,7 +450,7 @@ def compare_train(expected, got, case: Case) -> str | None:
                 "learning_rate * dW (assigning the update to a local copy has no effect)")
     expected_steps = -lr * got["dW"][:-1]
     scale = np.abs(expected_steps).max(axis=(1, 2), keepdims=True) + 1e-12
-    tol = 1e-4 * scale + 1e3 * eps_of(X) * (np.abs(W[1:]).max() + 1)
+    tol = 1e-4 * scale + 1e3 * question_eps(X) * (np.abs(W[1:]).max() + 1)
     bad = np.abs(steps - expected_steps) > tol
     if bad.any():
         t = int(np.flatnonzero(bad.any(axis=(1, 2)))[0])
@@ -518,7 +518,7 @@ def compare_predict(expected, got, case: Case) -> str | None:
     if got.shape != (n,):
         return f"predict should return shape ({n},), one label per example, got {got.shape}"
     top = np.sort(scores, axis=1)
-    near_tie = top[:, -1] - top[:, -2] <= 1e3 * eps_of(W, X) * (np.abs(top[:, -1]) + 1)
+    near_tie = top[:, -1] - top[:, -2] <= 1e3 * question_eps(W, X) * (np.abs(top[:, -1]) + 1)
     wrong = (got != expected) & ~near_tie
     if not wrong.any():
         return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, eps_of, first_mismatch, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem
 
 LAB = "lab3_two_layer"
 KEYS = ("W1", "b1", "W2", "b2")
@@ -336,8 +336,8 @@ def train_cases():
 # ------------------------------------------------------------------------- helpers
 
 
-def _tolerance(*arrays) -> float:
-    return 1e4 * eps_of(*arrays)
+def _tolerance(*question) -> float:
+    return 1e4 * question_eps(*question)
 
 
 def _relative_difference(a, b) -> float:
@@ -401,7 +401,7 @@ def compare_scores(expected, got, case: Case) -> str | None:
     if problem:
         return problem
     X = case.args[0]
-    tol = 1e3 * eps_of(X, got)
+    tol = 1e3 * question_eps(X, expected)
     close = np.abs(got - expected) <= tol * (np.abs(expected) + np.abs(expected).max() + 1)
     if close.all():
         return None
@@ -424,15 +424,6 @@ def compare_scores(expected, got, case: Case) -> str | None:
     return "the scores are wrong: " + first_mismatch(expected, got, close)
 
 
-def _eps(X, out) -> float:
-    """Machine epsilon of the least precise of the input and the returned gradients (a loss
-    returned as a Python float does not show that it was computed in float32)."""
-    grads = out[1] if isinstance(out, tuple | list) and len(out) == 2 else None
-    arrays = [np.asarray(g) for g in grads.values()] if isinstance(grads, dict) else []
-    arrays = [a for a in arrays if a.dtype != object]
-    return eps_of(X, *arrays)
-
-
 def _loss_value(out, what="loss(X, y, reg)"):
     if not (isinstance(out, tuple | list) and len(out) == 2):
         return None, (f"{what} should return a pair (loss, grads), got "
@@ -452,7 +443,7 @@ def compare_loss(expected, got, case: Case) -> str | None:
                 "before exponentiating (the softmax does not change)")
     reference, _ = _loss_value(expected["out"])
     X, y = case.args
-    tol = 1e3 * _eps(X, got["out"])
+    tol = 1e3 * question_eps(X, expected["out"])
     if _close_values(value, reference, tol):
         return None
     reg = case.kwargs["spec"]["reg"]
@@ -513,13 +504,13 @@ def compare_grads(expected, got, case: Case) -> str | None:
             return f"grads[{key!r}] contains NaN or inf"
         arrays[key] = g
     X = case.args[0]
-    tol = _tolerance(X, *arrays.values())
+    tol = _tolerance(X, *ref.values())
     wrong = [k for k in KEYS if _relative_difference(arrays[k], ref[k]) > tol]
     if not wrong:
         return None
     numeric = got.get("numeric")
     if numeric is not None and all(
-            _relative_difference(arrays[k], numeric[k]) < max(1e-6, 1e3 * eps_of(arrays[k]))
+            _relative_difference(arrays[k], numeric[k]) < max(1e-6, 1e3 * question_eps(X))
             for k in KEYS):
         return None  # the exact derivatives of the student's own loss
     return _explain_gradient(wrong[0], arrays, ref, wrong, case)
@@ -704,7 +695,7 @@ def compare_svm(expected, got, case: Case) -> str | None:
         return problem
     params, X, y, reg = case.args
     reference = float(expected[0])
-    tol = 1e3 * _eps(X, got)
+    tol = 1e3 * question_eps(X, expected)
     pen = _penalties(Case((), {"spec": {"params": params}}))
     penalty = reg * (pen["W1"] + pen["W2"])
     if not _close_values(value, reference, tol):
