@@ -26,6 +26,15 @@ def distance_cases():
         hint="pixel values 0-255 where some test points are also training points (distance 0)",
     )
     yield Case((_points(rng, 12, 1), _points(rng, 5, 1)), hint="1-D points")
+    # Standardised pixels are not integers: the expansion ||a||^2 + ||b||^2 - 2 a.b of a point
+    # with itself then rounds to a tiny negative number for several of the 15 shared points.
+    raw = np.random.default_rng(3).integers(0, 256, size=(40, 100)).astype(np.float64)
+    standard = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+    yield Case(
+        (standard[:20], standard[5:]),
+        hint="standardised pixel values (mean 0, standard deviation 1, not integers) where 15 "
+             "test points are also training points (distance 0)",
+    )
 
 
 def no_loop_cases():
@@ -88,6 +97,13 @@ def predict_cases():
         hint="k=3 with a three-way tie between labels 7, 4 and 1",
     )
     yield Case((rng.random((6, 4)), rng.integers(0, 3, 4)), {"k": 4}, hint="k equal to num_train")
+    # Labels 8 and 9 come first when a Python set of small labels is iterated, so ties among
+    # them and smaller labels catch a vote that takes the first winner of a set.
+    high = np.array([[0.1, 0.2, 0.6, 0.7, 0.9], [0.5, 0.4, 0.3, 0.2, 0.1]])
+    yield Case((high, np.array([8, 2, 8, 2, 5])), {"k": 2},
+               hint="k=2 with a tie between labels 8 and 2")
+    yield Case((high, np.array([9, 3, 9, 3, 1])), {"k": 4},
+               hint="k=4 with a tie between labels 9 and 3")
     yield Case((rng.random((3, 10)), rng.integers(0, 10, 10)), hint="default k (1)")
     yield Case(
         (rng.random((4, 12)).astype(np.float32), rng.integers(0, 5, 12)), {"k": 5},
