@@ -97,17 +97,26 @@ def precision_problem(got, depth: int = 0) -> str | None:
     return None
 
 
-def softmax_not_finite(what: str = "the loss") -> str:
-    """What went wrong when a softmax loss is not finite: overflow (exp of a large score is
-    inf, fixed by subtracting the row's maximum) or underflow (a probability rounded to 0,
-    whose log is -inf, fixed by log-sum-exp). Shown with the hint only; both are taught."""
-    return (f"{what} is not finite. Two things can cause that with large scores. "
-            "Overflow: np.exp of a score above about 709 is inf, so subtract each row's "
-            "largest score first (a shift of each row changes no probability). Underflow: "
-            "after the shift, a class whose score is far below the top one (by more than "
-            "about 745) has probability exactly 0 and -log(0) is inf, so compute "
-            "-log p_y = log(sum_j exp(s_j - m)) - (s_y - m), the log-sum-exp form, instead "
-            "of taking the log of the probability")
+def softmax_not_finite(what: str = "the loss", scores=None) -> str:
+    """Why a softmax loss is not finite: overflow (exp of a large score is inf; subtract the
+    row's maximum) or underflow (a probability rounds to 0 and its log is -inf; use
+    log-sum-exp). ``scores``, the case's true scores if known, picks which one applies."""
+    overflow = ("Overflow: np.exp of a score above about 709 is inf, so subtract each row's "
+                "largest score m first (a shift of a row changes none of its probabilities)")
+    underflow = ("Underflow: after the shift, a class more than about 745 below the top one "
+                 "has probability exactly 0 and -log(0) is inf, so never take the log of a "
+                 "probability: -log p_y = log(sum_j exp(s_j - m)) - (s_y - m), the "
+                 "log-sum-exp form")
+    if scores is not None:
+        scores = np.asarray(scores, dtype=np.float64)
+        gap = float((scores.max(axis=1) - scores.min(axis=1)).max(initial=0))
+        if gap < 700:
+            return (f"{what} is not finite. This case's scores reach "
+                    f"{np.abs(scores).max():.3g} but lie within {gap:.3g} of each other in a "
+                    f"row. {overflow}")
+        return (f"{what} is not finite. This case's scores lie up to {gap:.3g} apart within a "
+                f"row, so both can happen. {overflow}. {underflow}")
+    return f"{what} is not finite. Two causes are possible. {overflow}. {underflow}"
 
 
 def first_mismatch(expected: np.ndarray, got: np.ndarray, close: np.ndarray) -> str:

@@ -307,7 +307,7 @@ def _softmax_not_finite(W, X, what="the loss") -> str:
                 f"{row_max.min():.0f} to {row_max.max():.0f}: subtracting one maximum of the "
                 "whole array leaves some rows far below 0, where np.exp gives 0 for every "
                 "class. Subtract each row's own maximum, scores.max(axis=1, keepdims=True)")
-    return softmax_not_finite(what)
+    return softmax_not_finite(what, scores)
 
 
 def compare_svm(expected, got, case: Case) -> str | None:

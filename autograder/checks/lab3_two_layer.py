@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, first_mismatch, question_eps, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem, softmax_not_finite
 
 LAB = "lab3_two_layer"
 KEYS = ("W1", "b1", "W2", "b2")
@@ -93,10 +93,25 @@ def loss_cases():
     yield _net_case(rng, 8, 6, 5, 4, "relu", "ReLU, reg=0.1", reg=0.1)
     yield _net_case(rng, 8, 6, 5, 4, "tanh", "tanh, reg=0.05", reg=0.05)
     yield _net_case(rng, 6, 5, 4, 3, "sigmoid", "sigmoid, reg=0.2", reg=0.2)
-    yield _net_case(rng, 10, 6, 5, 4, "relu", "scores in the hundreds (needs a stable softmax)",
-                    scale=300.0)
+    # Large scores, their real magnitudes in the hints: overflow alone (all classes near
+    # 1000, a few apart), then gaps of about 1e5 within a row (log-sum-exp, taught in part 3).
+    shifted = _net_case(rng, 10, 6, 5, 4, "relu", "", scale=1.0)
+    shifted.kwargs["spec"]["params"]["b2"] += 1000.0
+    yield _with_magnitudes(shifted, "exp overflows unless each row's maximum is subtracted")
+    yield _with_magnitudes(_net_case(rng, 10, 6, 5, 4, "relu", "", scale=300.0),
+                           "needs the max shift and the log-sum-exp form")
     yield _net_case(rng, 9, 10, 6, 5, "relu", "float32 input, reg=0.1", reg=0.1,
                     dtype=np.float32)
+
+
+def _with_magnitudes(case: Case, what: str) -> Case:
+    """``case`` with a hint stating how large its scores and their gaps within a row are."""
+    spec = case.kwargs["spec"]
+    scores = _scores(spec["params"], case.args[0], spec["activation"])
+    gap = float((scores.max(axis=1) - scores.min(axis=1)).max())
+    case.hint = (f"scores up to {np.abs(scores).max():.2g} in size and up to {gap:.2g} apart "
+                 f"within a row: {what}")
+    return case
 
 
 def backward_cases():
@@ -439,8 +454,9 @@ def compare_loss(expected, got, case: Case) -> str | None:
     if problem:
         return problem
     if not np.isfinite(value):
-        return (f"the loss is {value}: exp overflowed. Subtract each row's largest score "
-                "before exponentiating (the softmax does not change)")
+        spec = case.kwargs["spec"]
+        return softmax_not_finite(f"the loss ({value})",
+                                  _scores(spec["params"], case.args[0], spec["activation"]))
     reference, _ = _loss_value(expected["out"])
     X, y = case.args
     tol = 1e3 * question_eps(X, expected["out"])
