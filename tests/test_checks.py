@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from autograder.checks import lab_checks, run_check
-from autograder.course import all_labs
+from autograder.course import REPO_ROOT, all_labs
 from autograder.notebook import graded_cells, read_notebook, solution_cells, visible_part
 from autograder.reference import solution_namespace
-from autograder.samples import variants
+from autograder.samples import load_variant, variants
 
 LABS = [lab.name for lab in all_labs()]
 MUTANTS = [(lab, v) for lab in LABS for v in variants(lab, "mutants")]
@@ -170,3 +170,27 @@ def test_zero_answers_in_low_precision_fail(lab, dtype):
 
 # Tests whose graded function answers with labels, counts or a dict of accuracies.
 INTEGER_ANSWERS = {"test_predict_labels", "test_cross_validate_k"}
+
+
+def test_blame_lands_on_the_function_that_raised():
+    """dropout_forward crashing inside dropout_backward's driver is named as the cause, and
+    the backward is then judged on a correct forward's cache: right passes, wrong fails."""
+    lab = "lab4_backprop"
+    crashing = REPO_ROOT / "tests/mutants/lab4_backprop/dropout_forward_crashes_in_train_mode.py"
+    namespace = load_variant(crashing).namespace(solution_namespace(lab))
+    run_check(lab, "test_dropout_backward", namespace)  # the backward itself is right
+    exec("def dropout_forward(x, param):\n"
+         "    raise ValueError('no') if param['mode'] == 'train' else None\n"
+         "    return x, (param, None)\n", namespace)
+    run_check(lab, "test_dropout_backward", namespace)
+    exec("def dropout_backward(dout, cache):\n"
+         "    param, mask = cache\n"
+         "    return dout * mask * 2 if param['mode'] == 'train' else dout\n", namespace)
+    with pytest.raises(AssertionError, match="your dropout_forward raised ValueError while "
+                                             "testing dropout_backward"):
+        run_check(lab, "test_dropout_backward", namespace)
+    exec("def relu_forward(x):\n    raise KeyError('oops')\n\n\n"
+         "def relu_backward(dout, cache):\n    return dout * (cache > 0)\n", namespace)
+    with pytest.raises(AssertionError, match="your relu_forward raised KeyError: 'oops' while "
+                                             "testing relu_backward"):
+        run_check(lab, "test_relu_backward", namespace)

@@ -122,8 +122,12 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
             f"{check.function} ran out of memory (MemoryError): is it building a far larger "
             "array than the result needs?")}
     except Exception as exc:  # the student's code may raise anything; report it, carry on
+        culprit = _raising_function(exc, namespace)
+        where = (f"your {culprit} raised" if culprit not in (None, check.function)
+                 else f"{check.function} raised")
+        during = f" while testing {check.function}" if where.startswith("your") else ""
         return {"kind": "exception",
-                "error": f"{check.function} raised {type(exc).__name__}: {_text(exc)}"}
+                "error": f"{where} {type(exc).__name__}: {_text(exc)}{during}"}
     finally:
         if measure:
             peak = tracemalloc.get_traced_memory()[1]
@@ -154,6 +158,17 @@ def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str
     problem = None if check.artifact else precision_problem(outcome["value"])
     problem = problem or check.compare(expected, outcome["value"], case)
     return f"{label}: {problem}" if problem else None
+
+
+def _raising_function(exc: BaseException, namespace: dict) -> str | None:
+    """The name of the innermost function of ``namespace`` (the student's) in whose frame
+    ``exc`` was raised, so blame lands where the error is, not on the driver's subject."""
+    codes = {getattr(v, "__code__", None): k for k, v in namespace.items() if callable(v)}
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        found = codes.get(tb.tb_frame.f_code, found)
+        tb = tb.tb_next
+    return found
 
 
 def _text(exc: BaseException) -> str:

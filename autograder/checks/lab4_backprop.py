@@ -17,7 +17,7 @@ import copy
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, first_mismatch, question_eps, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem, softmax_not_finite
 
 LAB = "lab4_backprop"
 
@@ -284,7 +284,10 @@ def _backward_driver(forward_name: str, grad_args: tuple[int, ...]):
         except NotImplementedError:
             raise RuntimeError(f"{forward_name} is not implemented yet: the backward test runs "
                                "it to get the cache") from None
-        result = backward(dout.copy(), cache)
+        upstream = dout.copy()
+        result = backward(upstream, cache)
+        if not np.array_equal(upstream, dout):
+            return {"dout_changed": True}
         try:
             own = tuple(_own_numeric(forward, fwd_args, i, dout) for i in grad_args)
         except Exception:  # a forward that cannot be differentiated numerically
@@ -296,6 +299,10 @@ def _backward_driver(forward_name: str, grad_args: tuple[int, ...]):
 
 def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = None):
     def compare(expected, got, case: Case) -> str | None:
+        if got.get("dout_changed"):
+            return ("the backward pass changed dout in place (for example dx = dout followed "
+                    "by dx[x <= 0] = 0 writes into dout): the caller may still need dout, so "
+                    "build dx as a new array, e.g. dx = dout * (x > 0) or dx = dout.copy()")
         result = got["result"]
         if len(names) > 1:
             if not isinstance(result, tuple | list) or len(result) != len(names):
@@ -514,12 +521,33 @@ def dropout_backward_driver(backward, case: Case):
     except NotImplementedError:
         raise RuntimeError("dropout_forward is not implemented yet: the backward test runs it "
                            "to get the cache") from None
+    except Exception as exc:  # graded on test_dropout_forward: test the backward on our own
+        note = (f"your dropout_forward raised {type(exc).__name__} while testing "
+                "dropout_backward, so this case used a correct dropout_forward")
+        return {"forward_failed": note, "dx": [backward(dout.copy(), c) for c in
+                                               _dropout_caches(x, param)]}
     return {"dx": backward(dout.copy(), cache), "out": np.asarray(out)}
+
+
+def _dropout_caches(x, param):
+    """Caches of a correct dropout_forward, with the mask stored either way the docstring
+    leaves open: kept / p (scaled) or kept (0/1); the output is x times the scaled mask."""
+    if param["mode"] != "train":
+        return [(dict(param), None)]
+    kept = np.random.default_rng(param.get("seed")).random(x.shape) < param["p"]
+    return [(dict(param), kept / param["p"]), (dict(param), kept.astype(x.dtype))]
 
 
 def compare_dropout_backward(expected, got, case: Case) -> str | None:
     (x, param), dout = case.args
     p = param["p"]
+    if "forward_failed" in got:
+        right = _dropout_caches(x, param)[0][1]
+        right = dout if right is None else dout * right
+        if any(np.shape(dx) == x.shape and np.allclose(np.asarray(dx, np.float64), right)
+               for dx in got["dx"]):
+            return None
+        return f"{got['forward_failed']}, and dx should be dout * mask / p (p={p})"
     dx, problem = as_array(got["dx"], "dropout_backward")
     if problem:
         return problem
@@ -551,7 +579,11 @@ def loss_cases(seed: int):
     yield Case((rng.standard_normal((6, 5)).astype(np.float32), rng.integers(0, 5, 6)),
                hint="float32 scores")
     big = rng.standard_normal((4, 3)) * 1e4
-    yield Case((big, np.array([0, 1, 2, 0])), hint="scores of size 1e4")
+    yield Case((big, np.array([0, 1, 2, 0])),
+               hint="scores of size 1e4, up to 2e4 apart within a row (max shift and log-sum-exp)")
+    offsets = rng.standard_normal((5, 4)) + np.array([[-900.0], [-300.0], [0.0], [400.0], [900.0]])
+    yield Case((offsets, np.array([0, 1, 2, 3, 0])),
+               hint="rows of scores at offsets from -900 to +900, a few units apart within a row")
 
 
 def _loss_compare(kind: str):
@@ -566,10 +598,16 @@ def _loss_compare(kind: str):
             return f"the loss should be a number, got {type(got[0]).__name__}"
         rtol = max(_rtol(x), 1e-7)
         if not np.isfinite(loss):
-            if kind == "softmax_loss":
-                return ("the loss is not finite: exp of large scores overflows. Subtract each "
-                        "row's maximum score before np.exp (it does not change the softmax)")
-            return "the loss is not finite"
+            if kind != "softmax_loss":
+                return "the loss is not finite"
+            row_max = np.asarray(x, np.float64).max(axis=1)
+            if row_max.max() - row_max.min() > 700:
+                return (f"the loss ({loss}) is not finite. The rows' largest scores range from "
+                        f"{row_max.min():.0f} to {row_max.max():.0f}: subtracting one maximum "
+                        "of the whole array leaves some rows far below 0, where np.exp gives 0 "
+                        "for every class. Subtract each row's own maximum, "
+                        "x.max(axis=1, keepdims=True)")
+            return softmax_not_finite(f"the loss ({loss})", x)
         if not np.isclose(loss, expected[0], rtol=rtol, atol=1e-8):
             why = ""
             if n > 1 and np.isclose(loss, n * expected[0], rtol=1e-4):
