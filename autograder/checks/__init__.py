@@ -29,6 +29,7 @@ class Case:
     hint: str = ""
     max_bytes: int | None = None  # peak memory allowed inside the call, if the lab limits it
     memory_hint: str = ""
+    group: str = "main"  # which share of the test's points it counts for (Check.groups)
 
 
 @dataclass
@@ -49,6 +50,9 @@ class Check:
     of arrays (``None`` when the file is missing or unreadable); nothing is re-run.
     ``example(folder)``: for an artifact check, writes a file that passes it, made with the
     reference solution (the demo's and the tests' sample submissions hand it in).
+    ``groups``: the share of the test's points each case group earns (``Case.group``: the
+    main behaviour, edge cases, refusals), summing to 1. A group earns its share when all
+    its cases pass, so one edge case cannot cost the whole test.
     """
 
     function: str | None
@@ -58,6 +62,32 @@ class Check:
     driver: Callable[[object, Case], object] | None = None
     artifact: str | None = None
     example: Callable[[Path], None] | None = None
+    groups: dict[str, float] = field(default_factory=lambda: {"main": 1.0})
+
+
+GROUP_NAMES = {"main": "main behaviour", "edge": "edge cases", "refusal": "refusals"}
+
+
+def partial_credit(check: Check, cases: list[Case], problems: list[str | None]
+                   ) -> tuple[float, str | None]:
+    """The fraction of the test's points earned, and the message (``None`` when all passed):
+    which groups passed, and the first failing case of each group that did not. The other
+    groups earn their shares only when the main behaviour passes."""
+    failed: dict[str, str] = {}
+    for case, problem in zip(cases, problems, strict=True):
+        group = case.group if case.group in check.groups else "main"  # undeclared: main's
+        if problem and group not in failed:
+            failed[group] = problem
+    if not failed:
+        return 1.0, None
+    if "main" in failed:  # edge cases and refusals earn their share on top of a working core
+        return 0.0, failed["main"]
+    earned = sum(share for group, share in check.groups.items() if group not in failed)
+    passed = [GROUP_NAMES.get(g, g) for g in check.groups if g not in failed]
+    lines = [f"{GROUP_NAMES.get(g, g)} failed: {m}" for g, m in failed.items()]
+    head = (f"partial credit, {' and '.join(passed)} passed" if passed
+            else "every case group failed")
+    return earned, f"{head}; " + "; ".join(lines)
 
 
 def lab_checks(lab_name: str) -> dict[str, Check]:
@@ -77,12 +107,20 @@ def run_check(lab_name: str, test_id: str, namespace: dict) -> None:
     check = lab_checks(lab_name)[test_id]
     ref = solution_namespace(lab_name) if check.artifact is None else {}
     stand_ins = {name: ref[name] for name in check.use_reference_for}
-    for number, case in enumerate(check.cases(), start=1):
+    cases, problems = list(check.cases()), []
+    for number, case in enumerate(cases, start=1):
         expected = expected_result(check, case, ref)
         outcome = attempt(check, case, namespace, stand_ins)
-        problem = judge(check, case, expected, outcome, number)
-        if problem:
-            raise AssertionError(problem)
+        problems.append(judge(check, case, expected, outcome, number))
+        if problems[-1] and outcome.get("kind") in _WHOLE_TEST_FAILS:
+            raise AssertionError(problems[-1])
+    _, message = partial_credit(check, cases, problems)
+    if message:  # in a notebook a test cell passes or fails; the grader gives partial credit
+        raise AssertionError(message)
+
+
+# Outcomes that fail every case alike, so the first one is the whole story.
+_WHOLE_TEST_FAILS = ("missing", "not implemented", "artifact")
 
 
 def expected_result(check: Check, case: Case, ref: dict):

@@ -122,7 +122,8 @@ def svm_cases():
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, -1.0]])
     W = np.array([[2.0, 1.0, 0.0, -1.0], [0.0, 1.0, 3.0, -2.0]])
     yield Case((W, X, np.array([0, 1, 3, 0]), 0.0),
-               hint="margins of exactly 0 (kinks of the hinge); dW compared where no kink is")
+               hint="margins of exactly 0 (kinks of the hinge); dW compared where no kink is",
+               group="edge")
 
 
 def softmax_cases():
@@ -133,9 +134,10 @@ def softmax_cases():
     W = rng.standard_normal((4, 5)) * 2
     W[-1] = 1e4
     yield Case((W, X, np.array([0, 1, 2, 3, 4, 0]), 0.0),
-               hint="scores around 1e4, where np.exp overflows unless you shift the scores")
+               hint="scores around 1e4, where np.exp overflows unless you shift the scores",
+               group="edge")
     yield Case((W.astype(np.float32), X.astype(np.float32), np.array([4, 3, 2, 1, 0, 1]), 1e-9),
-               hint="float32 scores around 1e4")
+               hint="float32 scores around 1e4", group="edge")
     # Rows far apart: a feature whose weights add the same offset to every class of a row,
     # from -800 to +800, while the scores within a row stay a few units apart.
     X = rng.standard_normal((6, 4))
@@ -143,7 +145,8 @@ def softmax_cases():
     W = rng.standard_normal((4, 3))
     W[0] = 800.0
     yield Case((W, X, np.array([0, 1, 2, 0, 1, 2]), 0.01),
-               hint="rows of scores at very different offsets, from about -800 to +800")
+               hint="rows of scores at very different offsets, from about -800 to +800",
+               group="edge")
 
 
 def _svm_parts(W, X, y):
@@ -569,13 +572,18 @@ def compare_predict(expected, got, case: Case) -> str | None:
             f"{int(expected[i])}, got {got[i]}. Predict np.argmax(X @ self.W, axis=1)")
 
 
+# Edge cases (hinge kinks; scores of 1e4, rows far apart) earn half of a loss test's points.
+_EDGE = {"main": 0.5, "edge": 0.5}
+
 CHECKS = {
     "test_perceptron_train": Check("perceptron_train", perceptron_cases, compare_perceptron),
-    "test_svm_loss_naive": Check("svm_loss_naive", svm_cases, compare_svm),
-    "test_svm_loss_vectorized": Check("svm_loss_vectorized", svm_cases, compare_svm),
-    "test_softmax_loss_naive": Check("softmax_loss_naive", softmax_cases, compare_softmax),
+    "test_svm_loss_naive": Check("svm_loss_naive", svm_cases, compare_svm, groups=_EDGE),
+    "test_svm_loss_vectorized": Check("svm_loss_vectorized", svm_cases, compare_svm,
+                                      groups=_EDGE),
+    "test_softmax_loss_naive": Check("softmax_loss_naive", softmax_cases, compare_softmax,
+                                     groups=_EDGE),
     "test_softmax_loss_vectorized": Check("softmax_loss_vectorized", softmax_cases,
-                                          compare_softmax),
+                                          compare_softmax, groups=_EDGE),
     "test_linear_classifier_train": Check("LinearClassifier", train_cases, compare_train,
                                           driver=train_driver),
     "test_linear_classifier_predict": Check("LinearClassifier", predict_cases, compare_predict,

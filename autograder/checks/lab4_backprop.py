@@ -580,10 +580,12 @@ def loss_cases(seed: int):
                hint="float32 scores")
     big = rng.standard_normal((4, 3)) * 1e4
     yield Case((big, np.array([0, 1, 2, 0])),
-               hint="scores of size 1e4, up to 2e4 apart within a row (max shift and log-sum-exp)")
+               hint="scores of size 1e4, up to 2e4 apart within a row (max shift and log-sum-exp)",
+               group="edge")
     offsets = rng.standard_normal((5, 4)) + np.array([[-900.0], [-300.0], [0.0], [400.0], [900.0]])
     yield Case((offsets, np.array([0, 1, 2, 3, 0])),
-               hint="rows of scores at offsets from -900 to +900, a few units apart within a row")
+               hint="rows of scores at offsets from -900 to +900, a few units apart within a row",
+               group="edge")
 
 
 def _loss_compare(kind: str):
@@ -1064,8 +1066,10 @@ CHECKS = {
     "test_dropout_backward": Check("dropout_backward", dropout_backward_cases,
                                    compare_dropout_backward, driver=dropout_backward_driver),
     "test_softmax_loss": Check("softmax_loss", lambda: loss_cases(26),
-                               _loss_compare("softmax_loss")),
-    "test_svm_loss": Check("svm_loss", lambda: loss_cases(27), _loss_compare("svm_loss")),
+                               _loss_compare("softmax_loss"),
+                               groups={"main": 0.5, "edge": 0.5}),  # edge: large scores
+    "test_svm_loss": Check("svm_loss", lambda: loss_cases(27), _loss_compare("svm_loss"),
+                           groups={"main": 0.5, "edge": 0.5}),
     "test_fc_net_init": Check("FullyConnectedNet", fc_init_cases, compare_fc_init,
                               driver=fc_init_driver),
     "test_fc_net_loss": Check("FullyConnectedNet", fc_loss_cases, compare_fc_loss,
