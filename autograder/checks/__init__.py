@@ -53,6 +53,7 @@ class Check:
     ``groups``: the share of the test's points each case group earns (``Case.group``: the
     main behaviour, edge cases, refusals), summing to 1. A group earns its share when all
     its cases pass, so one edge case cannot cost the whole test.
+    ``title``: what the points table says the student writes (default: the function's name).
     """
 
     function: str | None
@@ -63,6 +64,7 @@ class Check:
     artifact: str | None = None
     example: Callable[[Path], None] | None = None
     groups: dict[str, float] = field(default_factory=lambda: {"main": 1.0})
+    title: str = ""  # what the student writes, for the points table, if not just `function`
 
 
 GROUP_NAMES = {"main": "main behaviour", "edge": "edge cases", "refusal": "refusals"}

@@ -585,7 +585,9 @@ CHECKS = {
     "test_softmax_loss_vectorized": Check("softmax_loss_vectorized", softmax_cases,
                                           compare_softmax, groups=_EDGE),
     "test_linear_classifier_train": Check("LinearClassifier", train_cases, compare_train,
-                                          driver=train_driver),
+                                          driver=train_driver,
+                                          title="`LinearClassifier.train`"),
     "test_linear_classifier_predict": Check("LinearClassifier", predict_cases, compare_predict,
-                                            driver=predict_driver),
+                                            driver=predict_driver,
+                                            title="`LinearClassifier.predict`"),
 }

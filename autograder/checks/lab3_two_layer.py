@@ -811,15 +811,22 @@ def write_example(folder) -> None:
 
 CHECKS = {
     "test_forward_scores": Check("TwoLayerNet", forward_cases, compare_scores,
-                                 driver=_forward_driver),
+                                 driver=_forward_driver,
+                                 title="`TwoLayerNet.loss`: the forward pass (scores)"),
     "test_loss": Check("TwoLayerNet", loss_cases, compare_loss, driver=_loss_driver,
-                       groups={"main": 0.5, "edge": 0.5}),  # edge: the large scores
+                       groups={"main": 0.5, "edge": 0.5},  # edge: the large scores
+                       title="`TwoLayerNet.loss`: the softmax loss with L2 regularisation"),
     "test_backward": Check("TwoLayerNet", backward_cases, compare_grads,
-                           driver=_backward_driver),
-    "test_train": Check("TwoLayerNet", train_cases, compare_training, driver=_train_driver),
+                           driver=_backward_driver,
+                           title="`TwoLayerNet.loss`: the gradients (backward pass)"),
+    "test_train": Check("TwoLayerNet", train_cases, compare_training, driver=_train_driver,
+                        title="`TwoLayerNet.train`: mini-batch SGD with learning-rate decay"),
     "test_predict": Check("TwoLayerNet", predict_cases, compare_predictions,
-                          driver=_predict_driver),
-    "test_svm_two_layer_loss": Check("svm_two_layer_loss", svm_cases, compare_svm),
+                          driver=_predict_driver, title="`TwoLayerNet.predict`"),
+    "test_svm_two_layer_loss": Check(
+        "svm_two_layer_loss", svm_cases, compare_svm,
+        title="`svm_two_layer_loss`: the same network with the multiclass SVM loss"),
     "test_saved_model": Check(None, saved_model_cases, compare_saved_model, artifact=ARTIFACT,
-                              example=write_example),
+                              example=write_example,
+                              title=f"a trained network saved to `{ARTIFACT}`"),
 }
