@@ -503,6 +503,9 @@ def compare_grads(expected, got, case: Case) -> str | None:
     if problem:
         return problem
     grads, ref = got["out"][1], expected["out"][1]
+    if grads is None:
+        return ("the backward pass is not implemented yet (loss returned grads = None): write "
+                "the part under '# Backward pass'")
     if not isinstance(grads, dict):
         return f"grads should be a dict keyed W1, b1, W2, b2, got {type(grads).__name__}"
     missing = [k for k in KEYS if k not in grads]
