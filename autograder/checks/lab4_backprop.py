@@ -847,7 +847,9 @@ def _update_compare(rule: str):
             # Adam's epsilon may sit inside or outside the bias correction (the paper's
             # efficient form): allow that much, far below what any real mistake changes.
             step_rtol = 1e-3 if rule == "adam" else max(rtol * 100, 1e-6)
-            if np.allclose(step_g, step_e, rtol=step_rtol, atol=1e-12):
+            # A step is the difference of two weight vectors, so it carries their rounding.
+            weights_eps = 8 * question_eps(w) * float(np.abs(prev_e).max(initial=0.0))
+            if np.allclose(step_g, step_e, rtol=step_rtol, atol=max(weights_eps, 1e-12)):
                 continue
             where = f"step {i + 1}" + (" (the first)" if i == 0 else "")
             if np.allclose(step_g, -step_e, rtol=1e-5):
