@@ -249,3 +249,10 @@ def test_lab3_loss_stub_is_checkable_part_by_part():
     failed = failing_tests(lab, namespace)
     assert set(failed) == {"test_backward"}, failed
     assert "backward pass is not implemented yet" in failed["test_backward"]
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_at_least_three_correct_alternatives_per_graded_function(lab):
+    graded = {c.function for c in function_checks(lab).values()}
+    per_function = Counter(f for v in variants(lab, "alternatives") for f in v.functions)
+    assert {f: per_function[f] for f in graded if per_function[f] < 3} == {}

@@ -1,6 +1,7 @@
 """Correct, written differently: einsum affine layers, ReLU by multiplying with its mask,
 sigmoid through logaddexp, tanh as 2 sigmoid(2x) - 1, a 0/1 dropout mask divided by p in the
-backward pass, np.where hinge losses, a copied SGD config and Adam keeping its moments only in config."""
+backward pass, np.where hinge losses, a copied SGD config, and Adam keeping its moments
+only in config."""
 
 import numpy as np
 
