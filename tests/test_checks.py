@@ -179,8 +179,8 @@ INTEGER_ANSWERS = {"test_predict_labels", "test_cross_validate_k"}
 
 
 def test_blame_lands_on_the_function_that_raised():
-    """dropout_forward crashing inside dropout_backward's driver is named as the cause, and
-    the backward is then judged on a correct forward's cache: right passes, wrong fails."""
+    """A forward crashing inside a backward test's driver is named as the cause, and the
+    backward is then judged on a correct forward's cache: right passes, wrong fails."""
     lab = "lab4_backprop"
     crashing = REPO_ROOT / "tests/mutants/lab4_backprop/dropout_forward_crashes_in_train_mode.py"
     namespace = load_variant(crashing).namespace(solution_namespace(lab))
@@ -197,8 +197,10 @@ def test_blame_lands_on_the_function_that_raised():
         run_check(lab, "test_dropout_backward", namespace)
     exec("def relu_forward(x):\n    raise KeyError('oops')\n\n\n"
          "def relu_backward(dout, cache):\n    return dout * (cache > 0)\n", namespace)
-    with pytest.raises(AssertionError, match="your relu_forward raised KeyError: 'oops' while "
-                                             "testing relu_backward"):
+    run_check(lab, "test_relu_backward", namespace)  # judged on a correct forward's cache
+    exec("def relu_backward(dout, cache):\n    return dout * (cache >= -1)\n", namespace)
+    with pytest.raises(AssertionError, match="your relu_forward raised KeyError while testing "
+                                             "relu_backward, so this case used a correct"):
         run_check(lab, "test_relu_backward", namespace)
 
 
