@@ -258,3 +258,17 @@ def test_at_least_three_correct_alternatives_per_graded_function(lab):
     graded = {c.function for c in function_checks(lab).values()}
     per_function = Counter(f for v in variants(lab, "alternatives") for f in v.functions)
     assert {f: per_function[f] for f in graded if per_function[f] < 3} == {}
+
+
+@pytest.mark.parametrize("kind", ["mutants", "alternatives"])
+def test_variants_hold_only_what_travels_into_a_notebook(kind):
+    """A sample submission gets a variant's functions, classes and imports only
+    (samples.make_submission), so module-level constants or statements would be lost."""
+    for lab in LABS:
+        for variant in variants(lab, kind):
+            for node in ast.parse(variant.path.read_text()).body:
+                kept = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
+                                  | ast.ClassDef) or (
+                    isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) or (
+                    isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["BREAKS"])
+                assert kept, f"{variant.path.name}:{node.lineno} would not reach the notebook"

@@ -5,14 +5,13 @@ layer with tensordot, and a convnet that calls the naive layers with a keyword s
 import numpy as np
 
 
-def _whole(size, window, stride, pad, what):
-    steps, rest = divmod(size + 2 * pad - window, stride)
-    if rest or steps < 0:
-        raise ValueError(f"{what}: ({size} + 2*{pad} - {window}) / {stride} is not whole")
-    return steps + 1
-
-
 def conv_forward_naive(x, w, b, conv_param):
+    def _whole(size, window, stride, pad, what):  # only functions travel into a notebook
+        steps, rest = divmod(size + 2 * pad - window, stride)
+        if rest or steps < 0:
+            raise ValueError(f"{what}: ({size} + 2*{pad} - {window}) / {stride} is not whole")
+        return steps + 1
+
     s, p = conv_param["stride"], conv_param["pad"]
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
@@ -47,6 +46,12 @@ def conv_backward_naive(dout, cache):
 
 
 def max_pool_forward_naive(x, pool_param):
+    def _whole(size, window, stride, pad, what):  # only functions travel into a notebook
+        steps, rest = divmod(size + 2 * pad - window, stride)
+        if rest or steps < 0:
+            raise ValueError(f"{what}: ({size} + 2*{pad} - {window}) / {stride} is not whole")
+        return steps + 1
+
     ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     N, C, H, W = x.shape
     H_out, W_out = _whole(H, ph, s, 0, "height"), _whole(W, pw, s, 0, "width")
@@ -73,6 +78,12 @@ def max_pool_backward_naive(dout, cache):
 
 
 def im2col(x, HH, WW, stride, pad):
+    def _whole(size, window, stride, pad, what):  # only functions travel into a notebook
+        steps, rest = divmod(size + 2 * pad - window, stride)
+        if rest or steps < 0:
+            raise ValueError(f"{what}: ({size} + 2*{pad} - {window}) / {stride} is not whole")
+        return steps + 1
+
     N, C, H, W = x.shape
     H_out = _whole(H, HH, stride, pad, "height")
     W_out = _whole(W, WW, stride, pad, "width")
