@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     dist.add_argument("--out", type=Path, default=Path("dist"),
                       help="folder for the wheel (default: dist/)")
 
+    points = sub.add_parser("points", help="check (or --write) the points tables generated "
+                            "from the notebooks' metadata, in notebooks and docs/")
+    points.add_argument("--write", action="store_true",
+                        help="rewrite stale tables (then run release for labs/)")
+
     demo = sub.add_parser("demo", help="release, sample submissions, grading, on bundled data")
     demo.add_argument("--out", type=Path, default=Path("demo-output"))
     demo.add_argument("--lab", default="all", help="one lab folder name (default: every lab)")
@@ -148,6 +153,15 @@ def _run(args) -> int:
 
         print(f"wrote {build_student_wheel(args.out)}")
         return 0
+    if args.command == "points":
+        from .points import stale
+
+        changed = stale(write=args.write)
+        for path in changed:
+            print(f"{'rewrote' if args.write else 'stale'}: {path}")
+        if args.write and changed:
+            print("now run: python -m autograder release")
+        return 1 if changed and not args.write else 0
     if args.command == "demo":
         from .demo import run_demo
 

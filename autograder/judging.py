@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from .checks import judge
+from .checks import judge, partial_credit
 from .results import TestResult
 from .runner import RunRecord
 
@@ -34,33 +34,42 @@ class Judge:
                 if isinstance(outcomes, str):
                     rows.append(self._row(prepared, name, test, 0, "failed", outcomes))
                     continue
-                problem = self._problem(test.name, expected[test.name], outcomes, record)
-                memory += [test.name for o in outcomes if o.get("kind") == "memory"]
-                rows.append(self._row(prepared, name, test, test.points if not problem else 0,
+                earned, problem = self._problem(test.name, expected[test.name], outcomes,
+                                                record)
+                memory += [test.name for o in outcomes
+                           if isinstance(o, dict) and o.get("kind") == "memory"]
+                points = round(test.points * earned, 2)
+                if problem and earned:
+                    problem = f"{points:g} of {test.points:g} points: {problem}"
+                rows.append(self._row(prepared, name, test, points,
                                       "passed" if not problem else "failed",
                                       problem or "passed"))
         outcome = self._outcome(prepared, record, memory)
         return [TestResult(**{**asdict(r), "outcome": outcome}) for r in rows]
 
-    def _problem(self, test_id: str, expected, outcomes: list, record: RunRecord) -> str | None:
+    def _problem(self, test_id: str, expected, outcomes: list, record: RunRecord
+                 ) -> tuple[float, str | None]:
+        """The fraction of the test's points earned (per case group, ``partial_credit``) and
+        the message, ``None`` when every case passed."""
         cases, results = expected
         check = self.checks[test_id]
-        if len(outcomes) != len(cases):
-            return "the grader received a malformed answer for this test"
+        malformed = 0.0, "the grader received a malformed answer for this test"
+        if len(outcomes) != len(cases) or not all(isinstance(o, dict) for o in outcomes):
+            return malformed
+        problems = []
         answers = zip(cases, results, outcomes, strict=True)
         for number, (case, want, got) in enumerate(answers, start=1):
-            if not isinstance(got, dict):
-                return "the grader received a malformed answer for this test"
             try:
                 problem = judge(check, case, want, got, number)
             except Exception as exc:  # a value the comparison cannot handle is a wrong answer
                 problem = f"hidden case {number}: the result could not be compared ({exc})"
-            if problem:
+            if problem and got.get("kind") in ("missing", "not implemented", "artifact"):
                 cell_errors = [f"{c}: {e}" for c, e in record.cells.items() if e]
                 if got.get("kind") == "missing" and cell_errors:
                     problem += f" (a solution cell failed: {cell_errors[0]})"
-                return problem
-        return None
+                return 0.0, problem
+            problems.append(problem)
+        return partial_credit(check, cases, problems)
 
     def _row(self, prepared, notebook, test, points, status, message) -> TestResult:
         return TestResult(prepared.student, self.lab_name, notebook, test.name, float(points),

@@ -24,7 +24,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import sandbox
 from autograder.checks import lab_checks
 from autograder.classroom import grade_all
 from autograder.course import REPO_ROOT, get_lab

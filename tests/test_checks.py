@@ -4,16 +4,24 @@ on the test it breaks (and only there), and correct alternatives get full marks.
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
-from autograder.checks import lab_checks, run_check
-from autograder.course import all_labs
-from autograder.notebook import graded_cells, read_notebook, solution_cells, visible_part
+from autograder.checks import attempt, expected_result, judge, lab_checks, partial_credit, run_check
+from autograder.course import REPO_ROOT, all_labs
+from autograder.notebook import (
+    graded_cells,
+    read_notebook,
+    solution_cells,
+    strip_solution_markers,
+    visible_part,
+)
 from autograder.reference import solution_namespace
-from autograder.samples import variants
+from autograder.samples import load_variant, variants
 
 LABS = [lab.name for lab in all_labs()]
 MUTANTS = [(lab, v) for lab in LABS for v in variants(lab, "mutants")]
@@ -130,3 +138,137 @@ def test_visible_checks_pass_for_correct_alternatives(lab, variant):
 def test_visible_checks_fail_only_where_the_mistake_is(lab, mutant):
     failed = failing_visible_checks(lab, mutant.namespace(solution_namespace(lab)))
     assert set(failed) <= {mutant.breaks}, failed
+
+
+def _low_precision(value, dtype):
+    """``value`` with every float array zeroed and cast to ``dtype`` (float16, complex)."""
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating):
+        return np.zeros(value.shape, dtype)
+    if isinstance(value, tuple | list):
+        return type(value)(_low_precision(v, dtype) for v in value)
+    if isinstance(value, dict):
+        return {k: _low_precision(v, dtype) for k, v in value.items()}
+    if isinstance(value, float):
+        return dtype(0)
+    return value
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.complex128])
+@pytest.mark.parametrize("lab", LABS)
+def test_zero_answers_in_low_precision_fail(lab, dtype):
+    """Tolerances come from the question, never the answer: all-zero answers in float16 (once
+    16/16 in Lab 2) or complex fail every test of a function that returns floats, saying so."""
+    ref = solution_namespace(lab)
+    namespace = dict(ref)
+    # Defined inside the namespace, so a driver finds the other functions in its globals.
+    exec("def _wrap(fn, cast, dtype):\n    return lambda *a, **k: cast(fn(*a, **k), dtype)",
+         namespace)
+    for name, fn in ref.items():
+        if inspect.isfunction(fn) and not name.startswith("_"):
+            namespace[name] = namespace["_wrap"](fn, _low_precision, dtype)
+    failed = failing_tests(lab, namespace)
+    floats_out = [t for t, c in function_checks(lab).items()
+                  if inspect.isfunction(ref[c.function]) and t not in INTEGER_ANSWERS]
+    assert set(floats_out) <= set(failed), set(floats_out) - set(failed)
+    word = "float16" if dtype is np.float16 else "complex"
+    assert all(word in failed[t] for t in floats_out), {t: failed[t] for t in floats_out}
+
+
+# Tests whose graded function answers with labels, counts or a dict of accuracies.
+INTEGER_ANSWERS = {"test_predict_labels", "test_cross_validate_k"}
+
+
+def test_blame_lands_on_the_function_that_raised():
+    """A forward crashing inside a backward test's driver is named as the cause, and the
+    backward is then judged on a correct forward's cache: right passes, wrong fails."""
+    lab = "lab4_backprop"
+    crashing = REPO_ROOT / "tests/mutants/lab4_backprop/dropout_forward_crashes_in_train_mode.py"
+    namespace = load_variant(crashing).namespace(solution_namespace(lab))
+    run_check(lab, "test_dropout_backward", namespace)  # the backward itself is right
+    exec("def dropout_forward(x, param):\n"
+         "    raise ValueError('no') if param['mode'] == 'train' else None\n"
+         "    return x, (param, None)\n", namespace)
+    run_check(lab, "test_dropout_backward", namespace)
+    exec("def dropout_backward(dout, cache):\n"
+         "    param, mask = cache\n"
+         "    return dout * mask * 2 if param['mode'] == 'train' else dout\n", namespace)
+    with pytest.raises(AssertionError, match="your dropout_forward raised ValueError while "
+                                             "testing dropout_backward"):
+        run_check(lab, "test_dropout_backward", namespace)
+    exec("def relu_forward(x):\n    raise KeyError('oops')\n\n\n"
+         "def relu_backward(dout, cache):\n    return dout * (cache > 0)\n", namespace)
+    run_check(lab, "test_relu_backward", namespace)  # judged on a correct forward's cache
+    exec("def relu_backward(dout, cache):\n    return dout * (cache >= -1)\n", namespace)
+    with pytest.raises(AssertionError, match="your relu_forward raised KeyError while testing "
+                                             "relu_backward, so this case used a correct"):
+        run_check(lab, "test_relu_backward", namespace)
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_case_groups_are_declared_and_shares_sum_to_one(lab):
+    for test_id, check in lab_checks(lab).items():
+        used = {case.group for case in check.cases()}
+        assert used == set(check.groups), f"{test_id}: cases use {used}, declared {check.groups}"
+        assert abs(sum(check.groups.values()) - 1) < 1e-9, test_id
+        assert "main" in check.groups, test_id
+
+
+def test_partial_credit_keeps_the_groups_that_pass():
+    """A convolution without the ValueError for settings that do not tile keeps 2 of 3."""
+    lab = "lab5_convnets"
+    check = lab_checks(lab)["test_conv_forward_naive"]
+    ref = solution_namespace(lab)
+    namespace = dict(ref)
+    exec("def conv_forward_naive(x, w, b, conv_param):\n"
+         "    try:\n        return _solution(x, w, b, conv_param)\n"
+         "    except ValueError:\n        return np.zeros(1), None\n", namespace)
+    namespace["_solution"] = ref["conv_forward_naive"]
+    cases = list(check.cases())
+    problems = [judge(check, case, expected_result(check, case, ref),
+                      attempt(check, case, namespace, {}), n)
+                for n, case in enumerate(cases, start=1)]
+    earned, message = partial_credit(check, cases, problems)
+    assert earned == pytest.approx(2 / 3)
+    assert message.startswith("partial credit, main behaviour passed; refusals failed: ")
+    assert "ValueError" in message
+
+
+def test_lab3_loss_stub_is_checkable_part_by_part():
+    """The forward pass and the loss of TwoLayerNet.loss earn their tests while the backward
+    pass is still the release's stub (each part is a stub of its own)."""
+    lab = "lab3_two_layer"
+    cell = solution_cells(read_notebook(next(
+        x for x in all_labs() if x.name == lab).notebooks[0]))["two_layer_net"]
+    parts = cell.source.split("### BEGIN SOLUTION")
+    backward = 3  # the third region of loss: forward, loss, backward
+    end = parts[backward].index("### END SOLUTION")
+    indent = parts[backward][:end].splitlines()[-1]
+    parts[backward] = ("\n" + indent + "raise NotImplementedError()\n" + indent
+                       + parts[backward][end:])
+    source = strip_solution_markers("### BEGIN SOLUTION".join(parts))
+    namespace = dict(solution_namespace(lab))
+    exec(source, namespace)
+    failed = failing_tests(lab, namespace)
+    assert set(failed) == {"test_backward"}, failed
+    assert "backward pass is not implemented yet" in failed["test_backward"]
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_at_least_three_correct_alternatives_per_graded_function(lab):
+    graded = {c.function for c in function_checks(lab).values()}
+    per_function = Counter(f for v in variants(lab, "alternatives") for f in v.functions)
+    assert {f: per_function[f] for f in graded if per_function[f] < 3} == {}
+
+
+@pytest.mark.parametrize("kind", ["mutants", "alternatives"])
+def test_variants_hold_only_what_travels_into_a_notebook(kind):
+    """A sample submission gets a variant's functions, classes and imports only
+    (samples.make_submission), so module-level constants or statements would be lost."""
+    for lab in LABS:
+        for variant in variants(lab, kind):
+            for node in ast.parse(variant.path.read_text()).body:
+                kept = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
+                                  | ast.ClassDef) or (
+                    isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) or (
+                    isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["BREAKS"])
+                assert kept, f"{variant.path.name}:{node.lineno} would not reach the notebook"

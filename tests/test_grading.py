@@ -40,6 +40,10 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+# Keeps the main group of test_distances_no_loops and loses its edge cases: 1 of 2 points.
+PARTIAL_CREDIT_MUTANT = "no_loops_no_clip"
+
+
 def _write_samples(lab, release: Path, submitted: Path) -> dict:
     samples = {"solution": "solution", "blank": "blank"}
     # One known mistake per graded test through the sandbox (tests/test_checks.py runs every
@@ -48,6 +52,9 @@ def _write_samples(lab, release: Path, submitted: Path) -> dict:
     for mutant in variants(lab.name, "mutants"):
         first_per_test.setdefault(mutant.breaks, mutant)
     samples.update({f"mutant-{m.name}": m for m in first_per_test.values()})
+    # A mistake confined to one case group: partial credit through the sandbox and nbgrader.
+    samples.update({f"mutant-{m.name}": m for m in variants(lab.name, "mutants")
+                    if m.name == PARTIAL_CREDIT_MUTANT})
     samples.update({f"alternative-{a.name}": a for a in variants(lab.name, "alternatives")})
     models = write_examples(lab.name, submitted / "solution" / lab.name)
     for student, variant in samples.items():
@@ -108,7 +115,19 @@ def test_mutant_loses_points_only_on_its_test(graded):
         mine = _by(rows, f"mutant-{mutant.name}")
         lost = {t for t, r in mine.items() if r.points < r.max_points}
         assert lost == {mutant.breaks}, (mutant.name, mine)
-        assert mine[mutant.breaks].message.startswith("hidden case"), mine[mutant.breaks]
+        row = mine[mutant.breaks]
+        assert row.message.startswith(("hidden case", f"{row.points:g} of ")), row
+
+
+def test_partial_credit_keeps_the_groups_that_pass(graded):
+    lab, _, rows, _, _ = graded
+    if lab.name != "lab1_knn":
+        pytest.skip(f"the partial-credit sample, {PARTIAL_CREDIT_MUTANT}, is a Lab 1 mutant")
+    row = _by(rows, f"mutant-{PARTIAL_CREDIT_MUTANT}")["test_distances_no_loops"]
+    assert (row.points, row.max_points, row.status) == (1.0, 2.0, "failed"), row
+    assert row.message.startswith("1 of 2 points: partial credit, main behaviour passed; "
+                                  "edge cases failed: hidden case"), row.message
+    assert "NaN" in row.message
 
 
 def test_missing_and_corrupt_notebooks_get_zero_rows_with_the_reason(graded):

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .compare import precision_problem
+
 
 @dataclass
 class Case:
@@ -27,6 +29,7 @@ class Case:
     hint: str = ""
     max_bytes: int | None = None  # peak memory allowed inside the call, if the lab limits it
     memory_hint: str = ""
+    group: str = "main"  # which share of the test's points it counts for (Check.groups)
 
 
 @dataclass
@@ -50,6 +53,10 @@ class Check:
     ``helper_max_bytes``: in the sandbox, the largest total argument size of one call to a
     ``use_reference_for`` helper (default: a few times the largest case input; see
     :func:`autograder.execute.test_plan`). A larger call gets an error, not the reference.
+    ``groups``: the share of the test's points each case group earns (``Case.group``: the
+    main behaviour, edge cases, refusals), summing to 1. A group earns its share when all
+    its cases pass, so one edge case cannot cost the whole test.
+    ``title``: what the points table says the student writes (default: the function's name).
     """
 
     function: str | None
@@ -60,6 +67,33 @@ class Check:
     artifact: str | None = None
     example: Callable[[Path], None] | None = None
     helper_max_bytes: int | None = None
+    groups: dict[str, float] = field(default_factory=lambda: {"main": 1.0})
+    title: str = ""  # what the student writes, for the points table, if not just `function`
+
+
+GROUP_NAMES = {"main": "main behaviour", "edge": "edge cases", "refusal": "refusals"}
+
+
+def partial_credit(check: Check, cases: list[Case], problems: list[str | None]
+                   ) -> tuple[float, str | None]:
+    """The fraction of the test's points earned, and the message (``None`` when all passed):
+    which groups passed, and the first failing case of each group that did not. The other
+    groups earn their shares only when the main behaviour passes."""
+    failed: dict[str, str] = {}
+    for case, problem in zip(cases, problems, strict=True):
+        group = case.group if case.group in check.groups else "main"  # undeclared: main's
+        if problem and group not in failed:
+            failed[group] = problem
+    if not failed:
+        return 1.0, None
+    if "main" in failed:  # edge cases and refusals earn their share on top of a working core
+        return 0.0, failed["main"]
+    earned = sum(share for group, share in check.groups.items() if group not in failed)
+    passed = [GROUP_NAMES.get(g, g) for g in check.groups if g not in failed]
+    lines = [f"{GROUP_NAMES.get(g, g)} failed: {m}" for g, m in failed.items()]
+    head = (f"partial credit, {' and '.join(passed)} passed" if passed
+            else "every case group failed")
+    return earned, f"{head}; " + "; ".join(lines)
 
 
 def lab_checks(lab_name: str) -> dict[str, Check]:
@@ -79,12 +113,20 @@ def run_check(lab_name: str, test_id: str, namespace: dict) -> None:
     check = lab_checks(lab_name)[test_id]
     ref = solution_namespace(lab_name) if check.artifact is None else {}
     stand_ins = {name: ref[name] for name in check.use_reference_for}
-    for number, case in enumerate(check.cases(), start=1):
+    cases, problems = list(check.cases()), []
+    for number, case in enumerate(cases, start=1):
         expected = expected_result(check, case, ref)
         outcome = attempt(check, case, namespace, stand_ins)
-        problem = judge(check, case, expected, outcome, number)
-        if problem:
-            raise AssertionError(problem)
+        problems.append(judge(check, case, expected, outcome, number))
+        if problems[-1] and outcome.get("kind") in _WHOLE_TEST_FAILS:
+            raise AssertionError(problems[-1])
+    _, message = partial_credit(check, cases, problems)
+    if message:  # in a notebook a test cell passes or fails; the grader gives partial credit
+        raise AssertionError(message)
+
+
+# Outcomes that fail every case alike, so the first one is the whole story.
+_WHOLE_TEST_FAILS = ("missing", "not implemented", "artifact")
 
 
 def expected_result(check: Check, case: Case, ref: dict):
@@ -124,8 +166,12 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
             f"{check.function} ran out of memory (MemoryError): is it building a far larger "
             "array than the result needs?")}
     except Exception as exc:  # the student's code may raise anything; report it, carry on
+        culprit = _raising_function(exc, namespace)
+        where = (f"your {culprit} raised" if culprit not in (None, check.function)
+                 else f"{check.function} raised")
+        during = f" while testing {check.function}" if where.startswith("your") else ""
         return {"kind": "exception",
-                "error": f"{check.function} raised {type(exc).__name__}: {_text(exc)}"}
+                "error": f"{where} {type(exc).__name__}: {_text(exc)}{during}"}
     finally:
         if measure:
             peak = tracemalloc.get_traced_memory()[1]
@@ -153,8 +199,20 @@ def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str
     if case.max_bytes is not None and peak is not None and peak > case.max_bytes:
         return (f"{label}: the call needed {peak / 2**20:.0f} MB of memory at its peak, more "
                 f"than the {case.max_bytes / 2**20:.0f} MB allowed. {case.memory_hint}")
-    problem = check.compare(expected, outcome["value"], case)
+    problem = None if check.artifact else precision_problem(outcome["value"])
+    problem = problem or check.compare(expected, outcome["value"], case)
     return f"{label}: {problem}" if problem else None
+
+
+def _raising_function(exc: BaseException, namespace: dict) -> str | None:
+    """The name of the innermost function of ``namespace`` (the student's) in whose frame
+    ``exc`` was raised, so blame lands where the error is, not on the driver's subject."""
+    codes = {getattr(v, "__code__", None): k for k, v in namespace.items() if callable(v)}
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        found = codes.get(tb.tb_frame.f_code, found)
+        tb = tb.tb_next
+    return found
 
 
 def _text(exc: BaseException) -> str:

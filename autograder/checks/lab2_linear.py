@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, eps_of, first_mismatch, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem, softmax_not_finite
 
 # ------------------------------------------------------------------------------- perceptron
 
@@ -122,7 +122,8 @@ def svm_cases():
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, -1.0]])
     W = np.array([[2.0, 1.0, 0.0, -1.0], [0.0, 1.0, 3.0, -2.0]])
     yield Case((W, X, np.array([0, 1, 3, 0]), 0.0),
-               hint="margins of exactly 0 (kinks of the hinge); dW compared where no kink is")
+               hint="margins of exactly 0 (kinks of the hinge); dW compared where no kink is",
+               group="edge")
 
 
 def softmax_cases():
@@ -133,9 +134,19 @@ def softmax_cases():
     W = rng.standard_normal((4, 5)) * 2
     W[-1] = 1e4
     yield Case((W, X, np.array([0, 1, 2, 3, 4, 0]), 0.0),
-               hint="scores around 1e4, where np.exp overflows unless you shift the scores")
+               hint="scores around 1e4, where np.exp overflows unless you shift the scores",
+               group="edge")
     yield Case((W.astype(np.float32), X.astype(np.float32), np.array([4, 3, 2, 1, 0, 1]), 1e-9),
-               hint="float32 scores around 1e4")
+               hint="float32 scores around 1e4", group="edge")
+    # Rows far apart: a feature whose weights add the same offset to every class of a row,
+    # from -800 to +800, while the scores within a row stay a few units apart.
+    X = rng.standard_normal((6, 4))
+    X[:, 0] = np.array([-1.0, -0.5, 0.0, 0.25, 0.5, 1.0])
+    W = rng.standard_normal((4, 3))
+    W[0] = 800.0
+    yield Case((W, X, np.array([0, 1, 2, 0, 1, 2]), 0.01),
+               hint="rows of scores at very different offsets, from about -800 to +800",
+               group="edge")
 
 
 def _svm_parts(W, X, y):
@@ -174,7 +185,7 @@ def _kink_free_columns(W, X, y) -> np.ndarray:
     margins = scores - scores[rows, y][:, None] + 1.0
     margins[rows, y] = np.inf
     scale = np.abs(X64).max(initial=0) * np.abs(W64).max(initial=0) * X64.shape[1] + 1.0
-    kinks = np.abs(margins) <= 256 * eps_of(W, X) * scale
+    kinks = np.abs(margins) <= 256 * question_eps(W, X) * scale
     free = np.ones(W64.shape[1], bool)
     for i, j in zip(*np.nonzero(kinks), strict=True):
         free[[j, y[i]]] = False
@@ -202,8 +213,8 @@ def _compare_loss(expected, got, case: Case, *, kind: str, name: str) -> str | N
         return problem
     if not np.issubdtype(loss.dtype, np.number):
         return f"the loss should be a number, got {loss.dtype}"
-    # A student may compute in float32 even from float64 input: judge at their precision.
-    eps = eps_of(case.args[0], case.args[1], loss, dW)
+    # float32 arithmetic is admitted even for float64 input (compare.question_eps).
+    eps = question_eps(case.args[0], case.args[1], expected)
     loss = float(loss)
     W, X, y, reg = case.args
     exp_loss, exp_dW = float(expected[0]), np.asarray(expected[1], dtype=np.float64)
@@ -218,9 +229,7 @@ def _compare_loss(expected, got, case: Case, *, kind: str, name: str) -> str | N
     # The loss.
     if not np.isfinite(loss):
         if kind == "softmax":
-            return (f"the loss is {loss}: np.exp overflowed. Subtract each row's largest score "
-                    "before exponentiating (it cancels in the softmax), and compute "
-                    "log(sum(exp(shifted))) - shifted[y] instead of log(p) if p can underflow")
+            return _softmax_not_finite(W, X, f"the loss ({loss})")
         return f"the loss is {loss}; check for divisions by zero or overflowing values"
     # Round-off grows with the size of the scores (float32 scores near 1e4 keep ~3 decimals).
     score_scale = float(np.abs(np.asarray(X, np.float64) @ np.asarray(W, np.float64)).max())
@@ -252,9 +261,8 @@ def _compare_loss(expected, got, case: Case, *, kind: str, name: str) -> str | N
     if problem:
         return "dW: " + problem
     if not np.isfinite(dW).all():
-        return "dW contains NaN or infinity" + (
-            ": np.exp overflowed; shift the scores by their row maximum first"
-            if kind == "softmax" else "")
+        return (_softmax_not_finite(W, X, "dW") if kind == "softmax"
+                else "dW contains NaN or infinity")
     columns = _kink_free_columns(W, X, y) if kind == "svm" else np.ones(exp_dW.shape[1], bool)
     exp_part, got_part = exp_dW[:, columns], dW[:, columns].astype(np.float64)
     tol = (1e3 * eps * (np.abs(exp_part).max(initial=0) + np.abs(reg_grad).max(initial=0) + 1)
@@ -293,6 +301,18 @@ def _compare_loss(expected, got, case: Case, *, kind: str, name: str) -> str | N
     return f"the loss is right but dW is not: {mismatch}"
 
 
+def _softmax_not_finite(W, X, what="the loss") -> str:
+    """Name the cause: rows far apart shifted by one global maximum, or overflow/underflow."""
+    scores = np.asarray(X, np.float64) @ np.asarray(W, np.float64)
+    row_max = scores.max(axis=1)
+    if row_max.max() - row_max.min() > 700:
+        return (f"{what} is not finite. The rows' largest scores here range from "
+                f"{row_max.min():.0f} to {row_max.max():.0f}: subtracting one maximum of the "
+                "whole array leaves some rows far below 0, where np.exp gives 0 for every "
+                "class. Subtract each row's own maximum, scores.max(axis=1, keepdims=True)")
+    return softmax_not_finite(what, scores)
+
+
 def compare_svm(expected, got, case: Case) -> str | None:
     return _compare_loss(expected, got, case, kind="svm", name="the SVM loss")
 
@@ -327,6 +347,11 @@ def train_cases():
     yield Case(("softmax", X, y),
                {"learning_rate": 0.05, "reg": 0.0, "num_iters": 20, "batch_size": 16, "seed": 3},
                hint="float32 data, 5 classes, reg = 0")
+    X, y = _blobs(43, 48, 5, 4)
+    keep = y != 2  # class 2 never appears in the training labels; classes are 0 to max(y)
+    yield Case(("svm", X[keep], y[keep]),
+               {"learning_rate": 0.02, "reg": 0.01, "num_iters": 15, "batch_size": 8, "seed": 5},
+               hint="labels 0, 1 and 3: class 2 is absent from the training labels")
 
 
 def _match_rows(X_all: np.ndarray, X_batch) -> np.ndarray:
@@ -351,10 +376,16 @@ def _fixture_loss(kind: str, W, X, y, reg):
     return data_loss + reg * np.sum(W64 * W64), wrong_grad + correct_grad + 2 * reg * W64
 
 
+class _WrongShape(Exception):
+    """Raised by the recording loss when W cannot hold one column per class."""
+
+
 def _recorder(kind: str, X_all: np.ndarray, y_all: np.ndarray, log: list):
     X64 = np.asarray(X_all, dtype=np.float64)
 
     def loss_fn(W, X, y, reg):
+        if np.ndim(W) != 2 or np.shape(W)[1] != int(np.max(y_all)) + 1:
+            raise _WrongShape(np.shape(W))
         loss, dW = _fixture_loss(kind, W, X, y, reg)
         rows = _match_rows(X64, X)
         labels = np.asarray(y).ravel()
@@ -381,7 +412,10 @@ def train_driver(cls, case: Case):
     for _ in range(2):
         log: list = []
         clf = cls(_recorder(kind, X, y, log))
-        history = clf.train(X, y, **case.kwargs)
+        try:
+            history = clf.train(X, y, **case.kwargs)
+        except _WrongShape as wrong:
+            return {"W_shape": tuple(int(n) for n in wrong.args[0])}
         runs.append((clf, history, log))
     clf, history, log = runs[0]
     final_W = _final_weights(clf)
@@ -402,10 +436,21 @@ def train_driver(cls, case: Case):
     }
 
 
+def _shape_message(shape, expected_shape, y) -> str:
+    absent = sorted(set(range(expected_shape[1])) - set(np.asarray(y).tolist()))
+    return (f"W has shape {tuple(shape)}, expected {expected_shape} = (D, number of classes); "
+            "number of classes = np.max(y) + 1" + (
+                f", also when a class ({', '.join(map(str, absent))} here) is absent from the "
+                "training labels (len(np.unique(y)) misses it)" if absent else ""))
+
+
 def compare_train(expected, got, case: Case) -> str | None:
     kw = case.kwargs
     iters, lr, batch, reg = kw["num_iters"], kw["learning_rate"], kw["batch_size"], kw["reg"]
     X, y = case.args[1:]
+    expected_shape = (X.shape[1], int(np.max(y)) + 1)
+    if "W_shape" in got:
+        return _shape_message(got["W_shape"], expected_shape, y)
     history = got["history"]
     if history is None:
         return "train returned None: return the list of losses, one per iteration"
@@ -424,10 +469,8 @@ def compare_train(expected, got, case: Case) -> str | None:
         return (f"loss_fn got reg={got['regs'][0]:g}, but train was called with reg={reg:g}: "
                 "pass it on")
     W = got["W"]
-    expected_shape = (X.shape[1], int(np.max(y)) + 1)
     if W.shape[1:] != expected_shape:
-        return (f"W has shape {W.shape[1:]}, expected {expected_shape} = (D, number of classes); "
-                "number of classes = np.max(y) + 1")
+        return _shape_message(W.shape[1:], expected_shape, y)
     sizes = {len(r) for r in got["rows"]}
     if sizes != {batch} or any((r < 0).any() for r in got["rows"]):
         return (f"each mini-batch should be batch_size={batch} rows taken from X (X[idx] for "
@@ -450,7 +493,7 @@ def compare_train(expected, got, case: Case) -> str | None:
                 "learning_rate * dW (assigning the update to a local copy has no effect)")
     expected_steps = -lr * got["dW"][:-1]
     scale = np.abs(expected_steps).max(axis=(1, 2), keepdims=True) + 1e-12
-    tol = 1e-4 * scale + 1e3 * eps_of(X) * (np.abs(W[1:]).max() + 1)
+    tol = 1e-4 * scale + 1e3 * question_eps(X) * (np.abs(W[1:]).max() + 1)
     bad = np.abs(steps - expected_steps) > tol
     if bad.any():
         t = int(np.flatnonzero(bad.any(axis=(1, 2)))[0])
@@ -518,7 +561,7 @@ def compare_predict(expected, got, case: Case) -> str | None:
     if got.shape != (n,):
         return f"predict should return shape ({n},), one label per example, got {got.shape}"
     top = np.sort(scores, axis=1)
-    near_tie = top[:, -1] - top[:, -2] <= 1e3 * eps_of(W, X) * (np.abs(top[:, -1]) + 1)
+    near_tie = top[:, -1] - top[:, -2] <= 1e3 * question_eps(W, X) * (np.abs(top[:, -1]) + 1)
     wrong = (got != expected) & ~near_tie
     if not wrong.any():
         return None
@@ -529,15 +572,22 @@ def compare_predict(expected, got, case: Case) -> str | None:
             f"{int(expected[i])}, got {got[i]}. Predict np.argmax(X @ self.W, axis=1)")
 
 
+# Edge cases (hinge kinks; scores of 1e4, rows far apart) earn half of a loss test's points.
+_EDGE = {"main": 0.5, "edge": 0.5}
+
 CHECKS = {
     "test_perceptron_train": Check("perceptron_train", perceptron_cases, compare_perceptron),
-    "test_svm_loss_naive": Check("svm_loss_naive", svm_cases, compare_svm),
-    "test_svm_loss_vectorized": Check("svm_loss_vectorized", svm_cases, compare_svm),
-    "test_softmax_loss_naive": Check("softmax_loss_naive", softmax_cases, compare_softmax),
+    "test_svm_loss_naive": Check("svm_loss_naive", svm_cases, compare_svm, groups=_EDGE),
+    "test_svm_loss_vectorized": Check("svm_loss_vectorized", svm_cases, compare_svm,
+                                      groups=_EDGE),
+    "test_softmax_loss_naive": Check("softmax_loss_naive", softmax_cases, compare_softmax,
+                                     groups=_EDGE),
     "test_softmax_loss_vectorized": Check("softmax_loss_vectorized", softmax_cases,
-                                          compare_softmax),
+                                          compare_softmax, groups=_EDGE),
     "test_linear_classifier_train": Check("LinearClassifier", train_cases, compare_train,
-                                          driver=train_driver),
+                                          driver=train_driver,
+                                          title="`LinearClassifier.train`"),
     "test_linear_classifier_predict": Check("LinearClassifier", predict_cases, compare_predict,
-                                            driver=predict_driver),
+                                            driver=predict_driver,
+                                            title="`LinearClassifier.predict`"),
 }

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import Case, Check
-from .compare import as_array, eps_of, first_mismatch, shape_problem
+from .compare import as_array, first_mismatch, question_eps, shape_problem, softmax_not_finite
 
 LAB = "lab3_two_layer"
 KEYS = ("W1", "b1", "W2", "b2")
@@ -99,10 +99,26 @@ def loss_cases():
     yield _net_case(rng, 8, 6, 5, 4, "relu", "ReLU, reg=0.1", reg=0.1)
     yield _net_case(rng, 8, 6, 5, 4, "tanh", "tanh, reg=0.05", reg=0.05)
     yield _net_case(rng, 6, 5, 4, 3, "sigmoid", "sigmoid, reg=0.2", reg=0.2)
-    yield _net_case(rng, 10, 6, 5, 4, "relu", "scores in the hundreds (needs a stable softmax)",
-                    scale=300.0)
+    # Large scores, their real magnitudes in the hints: overflow alone (all classes near
+    # 1000, a few apart), then gaps of about 1e5 within a row (log-sum-exp, taught in part 3).
+    shifted = _net_case(rng, 10, 6, 5, 4, "relu", "", scale=1.0)
+    shifted.kwargs["spec"]["params"]["b2"] += 1000.0
+    yield _with_magnitudes(shifted, "exp overflows unless each row's maximum is subtracted")
+    yield _with_magnitudes(_net_case(rng, 10, 6, 5, 4, "relu", "", scale=300.0),
+                           "needs the max shift and the log-sum-exp form")
     yield _net_case(rng, 9, 10, 6, 5, "relu", "float32 input, reg=0.1", reg=0.1,
                     dtype=np.float32)
+
+
+def _with_magnitudes(case: Case, what: str) -> Case:
+    """``case`` with a hint stating how large its scores and their gaps within a row are."""
+    spec = case.kwargs["spec"]
+    scores = _scores(spec["params"], case.args[0], spec["activation"])
+    gap = float((scores.max(axis=1) - scores.min(axis=1)).max())
+    case.group = "edge"
+    case.hint = (f"scores up to {np.abs(scores).max():.2g} in size and up to {gap:.2g} apart "
+                 f"within a row: {what}")
+    return case
 
 
 def backward_cases():
@@ -342,8 +358,8 @@ def train_cases():
 # ------------------------------------------------------------------------- helpers
 
 
-def _tolerance(*arrays) -> float:
-    return 1e4 * eps_of(*arrays)
+def _tolerance(*question) -> float:
+    return 1e4 * question_eps(*question)
 
 
 def _relative_difference(a, b) -> float:
@@ -407,7 +423,7 @@ def compare_scores(expected, got, case: Case) -> str | None:
     if problem:
         return problem
     X = case.args[0]
-    tol = 1e3 * eps_of(X, got)
+    tol = 1e3 * question_eps(X, expected)
     close = np.abs(got - expected) <= tol * (np.abs(expected) + np.abs(expected).max() + 1)
     if close.all():
         return None
@@ -430,15 +446,6 @@ def compare_scores(expected, got, case: Case) -> str | None:
     return "the scores are wrong: " + first_mismatch(expected, got, close)
 
 
-def _eps(X, out) -> float:
-    """Machine epsilon of the least precise of the input and the returned gradients (a loss
-    returned as a Python float does not show that it was computed in float32)."""
-    grads = out[1] if isinstance(out, tuple | list) and len(out) == 2 else None
-    arrays = [np.asarray(g) for g in grads.values()] if isinstance(grads, dict) else []
-    arrays = [a for a in arrays if a.dtype != object]
-    return eps_of(X, *arrays)
-
-
 def _loss_value(out, what="loss(X, y, reg)"):
     if not (isinstance(out, tuple | list) and len(out) == 2):
         return None, (f"{what} should return a pair (loss, grads), got "
@@ -454,11 +461,12 @@ def compare_loss(expected, got, case: Case) -> str | None:
     if problem:
         return problem
     if not np.isfinite(value):
-        return (f"the loss is {value}: exp overflowed. Subtract each row's largest score "
-                "before exponentiating (the softmax does not change)")
+        spec = case.kwargs["spec"]
+        return softmax_not_finite(f"the loss ({value})",
+                                  _scores(spec["params"], case.args[0], spec["activation"]))
     reference, _ = _loss_value(expected["out"])
     X, y = case.args
-    tol = 1e3 * _eps(X, got["out"])
+    tol = 1e3 * question_eps(X, expected["out"])
     if _close_values(value, reference, tol):
         return None
     reg = case.kwargs["spec"]["reg"]
@@ -501,6 +509,9 @@ def compare_grads(expected, got, case: Case) -> str | None:
     if problem:
         return problem
     grads, ref = got["out"][1], expected["out"][1]
+    if grads is None:
+        return ("the backward pass is not implemented yet (loss returned grads = None): write "
+                "the part under '# Backward pass'")
     if not isinstance(grads, dict):
         return f"grads should be a dict keyed W1, b1, W2, b2, got {type(grads).__name__}"
     missing = [k for k in KEYS if k not in grads]
@@ -519,13 +530,13 @@ def compare_grads(expected, got, case: Case) -> str | None:
             return f"grads[{key!r}] contains NaN or inf"
         arrays[key] = g
     X = case.args[0]
-    tol = _tolerance(X, *arrays.values())
+    tol = _tolerance(X, *ref.values())
     wrong = [k for k in KEYS if _relative_difference(arrays[k], ref[k]) > tol]
     if not wrong:
         return None
     numeric = got.get("numeric")
     if numeric is not None and all(
-            _relative_difference(arrays[k], numeric[k]) < max(1e-6, 1e3 * eps_of(arrays[k]))
+            _relative_difference(arrays[k], numeric[k]) < max(1e-6, 1e3 * question_eps(X))
             for k in KEYS):
         return None  # the exact derivatives of the student's own loss
     return _explain_gradient(wrong[0], arrays, ref, wrong, case)
@@ -710,7 +721,7 @@ def compare_svm(expected, got, case: Case) -> str | None:
         return problem
     params, X, y, reg = case.args
     reference = float(expected[0])
-    tol = 1e3 * _eps(X, got)
+    tol = 1e3 * question_eps(X, expected)
     pen = _penalties(Case((), {"spec": {"params": params}}))
     penalty = reg * (pen["W1"] + pen["W2"])
     if not _close_values(value, reference, tol):
@@ -815,14 +826,22 @@ def write_example(folder) -> None:
 
 CHECKS = {
     "test_forward_scores": Check("TwoLayerNet", forward_cases, compare_scores,
-                                 driver=_forward_driver),
-    "test_loss": Check("TwoLayerNet", loss_cases, compare_loss, driver=_loss_driver),
+                                 driver=_forward_driver,
+                                 title="`TwoLayerNet.loss`: the forward pass (scores)"),
+    "test_loss": Check("TwoLayerNet", loss_cases, compare_loss, driver=_loss_driver,
+                       groups={"main": 0.5, "edge": 0.5},  # edge: the large scores
+                       title="`TwoLayerNet.loss`: the softmax loss with L2 regularisation"),
     "test_backward": Check("TwoLayerNet", backward_cases, compare_grads,
-                           driver=_backward_driver),
-    "test_train": Check("TwoLayerNet", train_cases, compare_training, driver=_train_driver),
+                           driver=_backward_driver,
+                           title="`TwoLayerNet.loss`: the gradients (backward pass)"),
+    "test_train": Check("TwoLayerNet", train_cases, compare_training, driver=_train_driver,
+                        title="`TwoLayerNet.train`: mini-batch SGD with learning-rate decay"),
     "test_predict": Check("TwoLayerNet", predict_cases, compare_predictions,
-                          driver=_predict_driver),
-    "test_svm_two_layer_loss": Check("svm_two_layer_loss", svm_cases, compare_svm),
+                          driver=_predict_driver, title="`TwoLayerNet.predict`"),
+    "test_svm_two_layer_loss": Check(
+        "svm_two_layer_loss", svm_cases, compare_svm,
+        title="`svm_two_layer_loss`: the same network with the multiclass SVM loss"),
     "test_saved_model": Check(None, saved_model_cases, compare_saved_model, artifact=ARTIFACT,
-                              example=write_example),
+                              example=write_example,
+                              title=f"a trained network saved to `{ARTIFACT}`"),
 }
