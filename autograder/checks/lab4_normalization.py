@@ -192,10 +192,48 @@ def _backward_check(function: str, forward: str, seed: int, param: dict, hints: 
     def drive(backward, case: Case):
         return _layers()._backward_driver(forward, (0, 1, 2))(backward, case)
 
+    axis = 1 if forward.startswith("layernorm") else 0
+
     def compare(expected, got, case: Case):
-        return _layers()._compare_backward(("dx", "dgamma", "dbeta"), hints)(expected, got, case)
+        problem = _layers()._compare_backward(("dx", "dgamma", "dbeta"), hints)(
+            expected, got, case)
+        return problem and problem + _dx_diagnosis(got["result"], case, axis)
 
     return Check(function, lambda: _backward_cases(seed, param), compare, driver=drive)
+
+
+def _normalised_dx(x, g, eps, axis, means_over=None):
+    """dx of a normalisation over ``axis`` for the upstream gradient g of x_hat: correct
+    when the formula's means run over ``axis`` too (``means_over`` None)."""
+    means_over = axis if means_over is None else means_over
+    std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    x_hat = (x - x.mean(axis=axis, keepdims=True)) / std
+    return (g - g.mean(axis=means_over, keepdims=True)
+            - x_hat * (g * x_hat).mean(axis=means_over, keepdims=True)) / std
+
+
+def _dx_diagnosis(result, case: Case, axis: int) -> str:
+    """A sentence naming the mistake when dx matches a typical wrong one (trusted side)."""
+    (x, gamma, _, param), dout = case.args
+    try:
+        dx = np.asarray(result[0], dtype=np.float64)
+    except (TypeError, ValueError, IndexError, KeyError):
+        return ""
+    x, dout = np.asarray(x, dtype=np.float64), np.asarray(dout, dtype=np.float64)
+    eps = param.get("eps", 1e-5)
+    std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    wrong = [(_normalised_dx(x, dout, eps, axis), "gamma is missing from dx: the gradient "
+              "reaching x_hat is dout * gamma"),
+             (dout * gamma / std, "that treats the mean and the variance as constants: they "
+              "depend on x too, which adds the two mean terms")]
+    if axis == 1:
+        wrong.append((_normalised_dx(x, dout * gamma, eps, 1, 0), "the means run over the "
+                      "batch (axis 0); layer normalisation's statistics are per example "
+                      "(axis 1)"))
+    for value, why in wrong:
+        if dx.shape == value.shape and np.allclose(dx, value, rtol=1e-4, atol=1e-7):
+            return f" (here: {why})"
+    return ""
 
 
 _BATCHNORM_HINTS = {
@@ -249,6 +287,10 @@ def compare_layernorm_forward(expected, got, case: Case) -> str | None:
         return None
     x64, eps = np.asarray(x, dtype=np.float64), ln_param.get("eps", 1e-5)
     mine = np.asarray(got, dtype=np.float64)
+    unbiased = (gamma * (x64 - x64.mean(1, keepdims=True))
+                / np.sqrt(x64.var(1, ddof=1, keepdims=True) + eps) + beta)
+    if mine.shape == x.shape and np.allclose(mine, unbiased, rtol=1e-6):
+        return problem + ". The variance divides by D (np.var's default, ddof=0), not D - 1"
     if x.shape[0] > 1:
         by_column = gamma * (x64 - x64.mean(0)) / np.sqrt(x64.var(0) + eps) + beta
         if mine.shape == x.shape and np.allclose(mine, by_column, rtol=1e-6):
@@ -357,6 +399,8 @@ def norm_net_loss_driver(cls, case: Case):
     net = cls(hidden, input_dim, classes, **case.kwargs)
     for key, value in params.items():
         net.params[key] = value.copy()
+    # Fresh norm_params as documented, so a mistake there costs points on the init test only.
+    net.norm_params = [{"mode": "train"} for _ in hidden] if case.kwargs["normalization"] else []
     losses, grads = [], []
     for X, y in batches:
         loss, g = net.loss(X.copy(), y.copy())
