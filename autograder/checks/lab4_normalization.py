@@ -389,13 +389,18 @@ def norm_net_loss_cases():
                 params[f"beta{layer}"] = rng.standard_normal(b) * 0.2
         batches = [(_features(rng, 10, 8), rng.integers(0, 3, 10)) for _ in range(3)]
         X_test = _features(rng, 6, 8)
-        yield Case((hidden, 8, 3, params, batches, X_test),
+        running = [(rng.standard_normal(d), rng.uniform(0.5, 2.0, d)) for d in hidden]
+        yield Case((hidden, 8, 3, params, batches, X_test, running),
                    {"normalization": normalization, "reg": reg, "seed": 0},
                    hint=f"normalization={normalization!r}, hidden layers {hidden}, reg={reg}")
 
 
 def norm_net_loss_driver(cls, case: Case):
-    hidden, input_dim, classes, params, batches, X_test = case.args
+    """Training calls (loss, gradients), then test-mode scores with running averages put in
+    norm_params by the driver: in the sandbox the reference layers answer as data and cannot
+    update the student's dicts in place, and the running averages are batchnorm_forward's
+    job, graded on its own test."""
+    hidden, input_dim, classes, params, batches, X_test, running = case.args
     net = cls(hidden, input_dim, classes, **case.kwargs)
     for key, value in params.items():
         net.params[key] = value.copy()
@@ -406,6 +411,9 @@ def norm_net_loss_driver(cls, case: Case):
         loss, g = net.loss(X.copy(), y.copy())
         losses.append(float(loss))
         grads.append({k: np.asarray(v) for k, v in g.items()})
+    if case.kwargs["normalization"] == "batchnorm":
+        for norm_param, (mean, var) in zip(net.norm_params, running, strict=True):
+            norm_param["running_mean"], norm_param["running_var"] = mean.copy(), var.copy()
     return {"losses": losses, "grads": grads[0],
             "scores": np.asarray(net.loss(X_test.copy()))}
 
@@ -438,8 +446,9 @@ def compare_norm_net_loss(expected, got, case: Case) -> str | None:
                                     "(y=None)", 1e-7)
     if problem:
         if norm == "batchnorm":
-            return (problem + ". With y=None set every norm_params dict's mode to 'test', so "
-                    "batch normalisation uses the running averages collected during training")
+            return (problem + ". With y=None every norm_params dict's mode is 'test', so batch "
+                    "normalisation uses each layer's running averages: give layer l its own "
+                    "norm_params[l - 1]")
         return problem
     return None
 
