@@ -1,5 +1,6 @@
 """Hidden checks for Lab 4's normalization notebook: batch and layer normalisation (forward
-and backward) and the fully connected net that uses them (``NormalizedNet``).
+and backward), parameter counting and the fully connected net with normalisation
+(``NormalizedNet``).
 
 lab4_backprop.py merges these ``CHECKS`` into the lab's, so the grader sees one lab. The
 same two principles hold as for the other layers:
@@ -453,6 +454,37 @@ def compare_norm_net_loss(expected, got, case: Case) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------------ counting parameters
+
+
+def count_parameters_cases():
+    yield Case(([3, 4, 2],), hint="the lecture's 3-4-2 network (26)")
+    yield Case(([3, 4, 4, 1],), hint="the lecture's 3-4-4-1 network (41)")
+    yield Case(([784, 256, 10],), hint="the lecture's 784-256-10 MNIST network")
+    yield Case(([3072, 512, 256, 10],), hint="hidden layers of different widths")
+    yield Case(((3072, 10),), hint="a tuple, no hidden layer (a linear classifier)")
+    yield Case((np.array([5, 7, 3, 9, 2]),), hint="a numpy array of sizes")
+    yield Case(([12],), hint="a single size: no layer, no parameters")
+
+
+def compare_count_parameters(expected, got, case: Case) -> str | None:
+    sizes = [int(d) for d in case.args[0]]
+    if isinstance(got, bool) or not isinstance(got, int | np.integer):
+        return f"count_parameters should return an int, got {type(got).__name__}"
+    if int(got) == expected:
+        return None
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
+    weights = sum(a * b for a, b in pairs)
+    typical = {
+        weights: "that counts the weights only: every layer also has d_l biases",
+        weights + sum(sizes): "that counts biases for the inputs too: only layers 1 ... L "
+                              "have biases",
+        sum(a * b + b for a, b in pairs[:-1]): "the last layer (to the classes) is missing",
+    }
+    why = typical.get(int(got), "sum d_{l-1} * d_l + d_l over consecutive sizes")
+    return f"layer sizes {sizes} have {expected:,} parameters, got {int(got):,}: {why}"
+
+
 CHECKS = {
     "test_batchnorm_forward": Check("batchnorm_forward", batchnorm_forward_cases,
                                     compare_batchnorm_forward, driver=batchnorm_forward_driver),
@@ -465,6 +497,8 @@ CHECKS = {
                                     compare_layernorm_forward, driver=_layernorm_driver),
     "test_layernorm_backward": _backward_check("layernorm_backward", "layernorm_forward", 73,
                                                {}, _LAYERNORM_HINTS),
+    "test_count_parameters": Check("count_parameters", count_parameters_cases,
+                                   compare_count_parameters),
     "test_norm_net_init": Check("NormalizedNet", norm_net_init_cases, compare_norm_net_init,
                                 driver=norm_net_init_driver),
     "test_norm_net_loss": Check("NormalizedNet", norm_net_loss_cases, compare_norm_net_loss,
