@@ -60,9 +60,11 @@ def test_lab4_batchnorm_against_plain_deep_net_on_cifar10(cifar10_official_dir, 
     """The normalization notebook's claim on real data: the same deep ReLU network, with and
     without batch normalisation, from the same initial weights. With the lab's small
     weight_scale=1e-2 the plain network stays far behind the batch-normalised one; with
-    fan-in initialisation both learn (measured at the default scale: 39.7% without, 37.2%
-    with batch normalisation, so no claim that it is better there).
-    Default: 5,000 training images, 3 epochs; NNLABS_REAL_SCALE=full: 49,000, 5 epochs."""
+    fan-in initialisation both learn. A 3072-100-100-100-100-100-10 ReLU network, Adam 1e-3
+    with decay 0.9, batches of 200, float32. Default: 5,000 training images, 3 epochs
+    (measured: fan-in 39.7% without, 37.2% with batch normalisation, so no claim that it is
+    better there; weight_scale 1e-2: 18.5% without, 37.5% with; 0.3 min per network).
+    NNLABS_REAL_SCALE=full: 49,000 training images, 5 epochs."""
     ns = solution_namespace("lab4_backprop")
     data = load_cifar10(cifar10_official_dir)
     X_train, y_train, X_val, y_val = split_validation(flatten(data.X_train), data.y_train, 1000,
@@ -71,7 +73,7 @@ def test_lab4_batchnorm_against_plain_deep_net_on_cifar10(cifar10_official_dir, 
     X_train, y_train = X_train[:num_train], y_train[:num_train]
     X_train, X_val = (a.astype(np.float32) for a in standardize(X_train, X_val))
     split = {"X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val}
-    hidden = [512, 256, 256, 128] if FULL else [100] * 5
+    hidden = [100] * 5  # six layers of weights, at both scales
     best = {}
     for normalization in [None, "batchnorm"]:
         net = ns["NormalizedNet"](hidden, 3072, 10, normalization=normalization,
