@@ -81,7 +81,10 @@ class Grader:
         self._lock = threading.Lock()
         self._judge = Judge(self.lab.name, self.tests, self.checks)
         digest = hashlib.sha256(ENGINE_VERSION.encode())
-        for path in [*self.lab.notebooks, Path(sys.modules[self.checks_module].__file__)]:
+        # Every checks module counts: a lab's CHECKS may merge another module's (Lab 4's
+        # lab4_normalization), and all of them share compare.py and the package's judge.
+        checks_dir = Path(sys.modules[self.checks_module].__file__).parent
+        for path in [*self.lab.notebooks, *sorted(checks_dir.glob("*.py"))]:
             digest.update(path.read_bytes())
         self.version = digest.hexdigest()
 

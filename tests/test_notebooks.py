@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import time
 
 import nbformat
@@ -33,6 +34,8 @@ def test_instructor_notebook_runs_on_bundled_data(lab, path, tmp_path, monkeypat
     # whole cells (measured: 2-4x slower steps at load 4-7), so the timings printed here
     # would say more about the load than about the notebook.
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    for sibling in path.parent.glob("*.ipynb"):  # a later notebook reuses an earlier one's
+        shutil.copy(sibling, tmp_path)            # functions (course_utils.reuse)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
