@@ -28,7 +28,7 @@ def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool 
     ``workers``: submissions run at once on this machine (default: all cores).
     ``scheduler``: address of a Dask distributed scheduler to run the sandboxes on instead.
     """
-    grader = Grader(lab_name, out_dir, limits, hide=[Path(submitted_dir).resolve()])
+    grader = Grader(lab_name, out_dir, limits)
     # Listing is cheap and reads no hand-in; each folder's problem (a link, a name that cannot
     # be a student id) becomes that student's rows, never an abort.
     listed: list[tuple[str, Path, str]] = []
@@ -111,7 +111,7 @@ def _run_on_dask(address: str, grader: Grader, jobs: Iterator[Prepared], finish)
                     more = False
                     break
                 future = client.submit(execute, p.job, read_files(p.files),
-                                       grader.limits, grader.hide, None, None, pure=False,
+                                       grader.limits, None, None, pure=False,
                                        key=f"grade-{p.student}")
                 futures[future] = p
                 queue.add(future)

@@ -21,7 +21,7 @@ MIN_HELPER_BYTES = 64 * 2**10  # a helper request's argument cap is never below 
 HELPER_BYTES_PER_INPUT = 4  # ... and by default this many times the largest case input
 
 
-def execute(job: Job, files: dict[str, bytes], limits: sandbox.Limits, hide: list[Path],
+def execute(job: Job, files: dict[str, bytes], limits: sandbox.Limits,
             log_path: Path | None = None, slot: int | None = None) -> RunRecord:
     """Run one job in a sandbox on this machine (a grading thread or a Dask worker)."""
     if log_path:
@@ -37,7 +37,7 @@ def execute(job: Job, files: dict[str, bytes], limits: sandbox.Limits, hide: lis
         if any(test.helpers for test in job.tests):
             helpers.warm(job.lab)
         try:
-            return run_job(job, job_dir, claimed, limits, list(hide), helpers, log_path)
+            return run_job(job, job_dir, claimed, limits, helpers, log_path)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)  # files belong to the sandbox user
 

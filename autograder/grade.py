@@ -57,12 +57,11 @@ class Grader:
     """Grades submissions of one lab; ``out_dir`` receives the gradebook and stored results."""
 
     def __init__(self, lab_name: str, out_dir: Path, limits: sandbox.Limits | None = None,
-                 gradebook: bool = True, hide: list[Path] = ()):
+                 gradebook: bool = True):
         self.lab: Lab = get_lab(lab_name)
         self.out = Path(out_dir).resolve()
         self.out.mkdir(parents=True, exist_ok=True)
         self.limits = limits or sandbox.Limits()
-        self.hide = [self.out, *map(Path, hide)]
         self.course_root = self.out / "nbgrader" if gradebook else None
         # Submissions are compared with labs/ (what the students received); nbgrader's course
         # folder for the gradebook is prepared meanwhile (built once per lab version, cached).
@@ -201,6 +200,6 @@ class Grader:
     def execute(self, prepared: Prepared, slot: int | None = None) -> RunRecord | None:
         if not prepared.job.cells and not prepared.job.tests:
             return None
-        return execute(prepared.job, read_files(prepared.files), self.limits, self.hide,
+        return execute(prepared.job, read_files(prepared.files), self.limits,
                        self.out / "logs" / f"{file_name(prepared.student)}.log", slot)
 

@@ -60,8 +60,8 @@ class RunRecord:
     starts: int = 0
 
 
-def run_job(job: Job, job_dir: Path, slot: int, limits: sandbox.Limits, hide: list[Path],
-            helpers=None, log_path: Path | None = None,
+def run_job(job: Job, job_dir: Path, slot: int, limits: sandbox.Limits, helpers=None,
+            log_path: Path | None = None,
             channel_limits: ChannelLimits | None = None) -> RunRecord:
     """Run ``job`` in a sandbox over ``job_dir``; ``helpers`` (a
     :class:`~autograder.reference_helper.ReferenceHelpers`) answers reference-helper calls."""
@@ -80,7 +80,7 @@ def run_job(job: Job, job_dir: Path, slot: int, limits: sandbox.Limits, hide: li
         record.starts += 1
         run = _Run(job, [c for c in job.cells if c.id not in skip_cells], remaining, limits,
                    record, deadline, helpers, intake)
-        stuck = run.start(job_dir, slot, hide, log_path)
+        stuck = run.start(job_dir, slot, log_path)
         if stuck is None:
             break
         kind, item = stuck
@@ -122,12 +122,11 @@ class _Run:
         self.current: tuple[str, str] | None = None
         self.item_deadline = deadline
 
-    def start(self, job_dir, slot, hide, log_path) -> tuple[str, str] | None:
+    def start(self, job_dir, slot, log_path) -> tuple[str, str] | None:
         """Run the worker until it is done (None) or stuck on an item (``(kind, id)``)."""
-        sandbox.prepare_job_dir(job_dir, slot)
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        argv, workdir = sandbox.command(job_dir, slot, self.limits, hide,
+        argv, workdir = sandbox.command(job_dir, slot, self.limits,
                                         [str(to_worker_r), str(from_worker_w)])
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         try:

@@ -112,12 +112,11 @@ def kept_paths() -> list[Path]:
     return kept
 
 
-def command(job_dir: Path, slot: int, limits: Limits, hide: list[Path],
-            worker_args: list[str]) -> tuple[list, str]:
+def command(job_dir: Path, slot: int, limits: Limits, worker_args: list[str]
+            ) -> tuple[list, str]:
     """The argv that runs the worker on a copy of ``job_dir``'s files, and the working
-    directory it sees. ``hide`` is kept for the caller's signature: with an allow-listed
-    root nothing of the host is visible unless :func:`kept_paths` lists it."""
-    del hide
+    directory it sees. With an allow-listed root nothing of the host is visible unless
+    :func:`kept_paths` lists it."""
     level = isolation()
     python = [sys.executable, "-I", "-m", "autograder.worker", *worker_args]
     rlimits = [
@@ -200,12 +199,6 @@ def environment(workdir: str) -> dict[str, str]:
         "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-
-
-def prepare_job_dir(job_dir: Path, slot: int) -> None:
-    """Nothing to do since the files are copied into the sandbox's own tmpfs and handed to
-    the slot's user there (kept while :mod:`autograder.runner` still calls it)."""
-    del job_dir, slot
 
 
 def kill_slot_processes(slot: int) -> None:

@@ -69,7 +69,7 @@ def _grade_lab_folder(lab_name: str, lab_folder: Path):
                 raise CourseError(f"{lab_folder} holds more than {MAX_COPIED_BYTES >> 20} MB "
                                   "of notebooks and models")
             shutil.copyfile(path, copy / path.name)
-        grader = Grader(lab_name, Path(tmp) / "out", gradebook=False, hide=[lab_folder])
+        grader = Grader(lab_name, Path(tmp) / "out", gradebook=False)
         return grader.grade_submission("you", copy)
 
 
@@ -87,7 +87,7 @@ def check_notebook(notebook: Path, lab_name: str | None = None, more: bool = Tru
         shutil.copyfile(notebook, folder / target)
         for other in notebook.parent.glob("*.npz"):  # saved models the lab grades
             shutil.copyfile(other, folder / other.name)
-        grader = Grader(lab.name, Path(tmp) / "out", gradebook=False, hide=[notebook.parent])
+        grader = Grader(lab.name, Path(tmp) / "out", gradebook=False)
         rows = [r for r in grader.grade_submission("you", folder) if r.notebook == target]
     width = max(len(r.test) for r in rows)
     print(f"{lab.name} / {target}: hidden tests\n")

@@ -638,7 +638,7 @@ raise RuntimeError(repr(sorted(set(found))))
     job = type(job)(job.lab, (type(first)(first.id, probe), *job.cells[1:]), job.tests[:1])
     work = tmp_path / "work"
     work.mkdir()
-    record = run_job(job, work, 901, Limits(), [])
+    record = run_job(job, work, 901, Limits())
     found = ast.literal_eval(record.cells[first.id].removeprefix("RuntimeError: "))
     assert found == [], found
     assert isinstance(record.tests[job.tests[0].id], list)  # the cases came afterwards

@@ -25,7 +25,7 @@ def _probe(tmp_path, code: str, limits=None) -> str | None:
     job_dir = tmp_path / "work"
     job_dir.mkdir(exist_ok=True)
     record = run_job(Job("lab1_knn", (Cell("probe", code),)), job_dir, 900,
-                     limits or sandbox.Limits(), [])
+                     limits or sandbox.Limits())
     return record.cells.get("probe")
 
 
@@ -148,7 +148,7 @@ def test_data_files_are_copied_into_the_sandbox_not_shared(tmp_path):
     (job_dir / "model.npz").write_bytes(b"saved")
     code = ("import os\nopen('model.npz', 'ab').write(b'!')\nopen('new.txt', 'w').write('x')\n"
             + _report("(open('model.npz', 'rb').read(), os.stat('model.npz').st_uid)"))
-    record = run_job(Job("lab1_knn", (Cell("probe", code),)), job_dir, 900, sandbox.Limits(), [])
+    record = run_job(Job("lab1_knn", (Cell("probe", code),)), job_dir, 900, sandbox.Limits())
     content, owner = _seen(record.cells["probe"])
     assert content == b"saved!" and owner == sandbox.SANDBOX_UID_BASE + 900
     assert sorted(p.name for p in job_dir.iterdir()) == ["model.npz"]
@@ -206,7 +206,7 @@ def compute_distances_no_loops(X, X_train):
     job_dir = tmp_path / "work"
     job_dir.mkdir()
     record = run_job(Job("lab1_knn", (Cell("c", code),), (test,)), job_dir, 902,
-                     sandbox.Limits(), [])
+                     sandbox.Limits())
     outcomes = record.tests[test.id]
     assert isinstance(outcomes, list), (outcomes, record)
     big, small = (outcome.get("peak") for outcome in outcomes)
