@@ -175,7 +175,7 @@ def test_zero_answers_in_low_precision_fail(lab, dtype):
 
 
 # Tests whose graded function answers with labels, counts or a dict of accuracies.
-INTEGER_ANSWERS = {"test_predict_labels", "test_cross_validate_k"}
+INTEGER_ANSWERS = {"test_predict_labels", "test_cross_validate_k", "test_count_parameters"}
 
 
 def test_blame_lands_on_the_function_that_raised():

@@ -159,7 +159,15 @@ def ranking(lab_name: str, honest: dict[str, set[str]], result) -> tuple[dict, d
             continue
         scores = {frozenset((p.a, p.b)): p.score for p in result.pairs if p.unit == unit}
         owner, _, function = unit.rpartition(".")
-        writers = [s for s, names in honest.items() if (owner or function) in names]
+        writers, seen = [], set()
+        for s, names in honest.items():
+            # An alternative that restates a whole class for one method shares the others
+            # with the solution verbatim: one version, not two independent ones.
+            text = result.sources.get(s, {}).get(unit)
+            version = tuple(tokens(text)) if text is not None else None
+            if (owner or function) in names and version not in seen:
+                seen.add(version)
+                writers.append(s)
         if len(writers) < 2:
             continue
         planted = [scores.get(frozenset((s, f"copy-of-{s}")), 0.0) for s in writers]

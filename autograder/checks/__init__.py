@@ -165,7 +165,9 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
             f"{check.function} ran out of memory (MemoryError): is it building a far larger "
             "array than the result needs?")}
     except Exception as exc:  # the student's code may raise anything; report it, carry on
-        culprit = _raising_function(exc, namespace)
+        # The reference's stand-ins are not the student's: blame the student's caller.
+        culprit = _raising_function(exc, {k: v for k, v in namespace.items()
+                                          if k not in stand_ins})
         where = (f"your {culprit} raised" if culprit not in (None, check.function)
                  else f"{check.function} raised")
         during = f" while testing {check.function}" if where.startswith("your") else ""
