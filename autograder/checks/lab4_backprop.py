@@ -257,24 +257,46 @@ def compare_value_backward(expected, got, case: Case) -> str | None:
 
 
 def _backward_cases(forward_name: str, cases):
-    """The cases ``((forward args), dout)`` as backward cases ``(dout, cache)``, the cache
-    built by the grader (only the cache and dout reach the sandbox)."""
+    """The cases ``((forward args), dout)``, each carrying the cache a correct forward pass
+    makes (``kwargs["cache"]``, built by the grader): used only when the student's own
+    forward raises, so that mistake is graded on the forward's test alone."""
     from .grader_only.lab4_backprop import layer_cache  # grader side only
 
     for case in cases:
-        fwd_args, dout = case.args
-        yield Case((dout, layer_cache(forward_name, fwd_args)), hint=case.hint,
+        fwd_args, _ = case.args
+        yield Case(case.args, {"cache": layer_cache(forward_name, fwd_args)}, hint=case.hint,
                    group=case.group)
 
 
-def _backward_driver(backward, case: Case):
-    """Run the backward pass on the case's cache; report whether it wrote into dout."""
-    dout, cache = case.args
-    upstream = dout.copy()
-    result = backward(upstream, copy.deepcopy(cache))
-    if not np.array_equal(upstream, dout):
-        return {"dout_changed": True}
-    return {"result": result}
+def _backward_driver(forward_name: str):
+    """Run the student's own forward for the cache (its layout is the student's choice), then
+    the backward under test. Only the backward's result is sent back: it is judged against
+    the reference gradient of the same inputs, never against anything computed here."""
+
+    def drive(backward, case: Case):
+        fwd_args, dout = case.args
+        forward = backward.__globals__.get(forward_name)
+        if not callable(forward):
+            backward(dout.copy(), None)  # a blank backward says so before the forward is missed
+            raise RuntimeError(f"{forward_name} is not defined; the backward test needs its cache")
+        note = None
+        try:
+            _, cache = forward(*copy.deepcopy(fwd_args))
+        except NotImplementedError:
+            raise RuntimeError(f"{forward_name} is not implemented yet: the backward test runs "
+                               "it to get the cache") from None
+        except Exception as exc:  # graded on the forward's own test: use the case's cache
+            cache = copy.deepcopy(case.kwargs["cache"])
+            note = (f"your {forward_name} raised {type(exc).__name__} while testing "
+                    f"{backward.__name__}, so this case used the cache of a correct "
+                    f"{forward_name}")
+        upstream = dout.copy()
+        result = backward(upstream, cache)
+        if not np.array_equal(upstream, dout):
+            return {"dout_changed": True}
+        return {"result": result, "forward_failed": note}
+
+    return drive
 
 
 def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = None):
@@ -283,6 +305,9 @@ def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = Non
             return ("the backward pass changed dout in place (for example dx = dout followed "
                     "by dx[x <= 0] = 0 writes into dout): the caller may still need dout, so "
                     "build dx as a new array, e.g. dx = dout * (x > 0) or dx = dout.copy()")
+        if got.get("forward_failed"):
+            problem = compare(expected, {**got, "forward_failed": None}, case)
+            return problem and f"{got['forward_failed']}; {problem}"
         result = got["result"]
         if len(names) > 1:
             if not isinstance(result, tuple | list) or len(result) != len(names):
@@ -290,9 +315,8 @@ def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = Non
         else:
             result = (result,)
         want = expected["result"] if len(names) > 1 else (expected["result"],)
-        dout, cache = case.args
-        cached = cache if isinstance(cache, tuple) else (cache,)
-        rtol = _rtol(dout, *[a for a in cached if isinstance(a, np.ndarray)])
+        fwd_args, dout = case.args
+        rtol = _rtol(*[a for a in fwd_args if isinstance(a, np.ndarray)], dout)
         for name, exp, mine in zip(names, want, result, strict=True):
             problem = _array_problem(exp, mine, name, max(rtol, 1e-6), (hints or {}).get(name, ""))
             if problem:
@@ -483,44 +507,77 @@ def dropout_backward_cases():
         dout = rng.standard_normal(shape)
         for mode in ("train", "test"):
             param = {"mode": mode, "p": p, **({"seed": 4} if mode == "train" else {})}
-            yield Case((dout, dropout_caches(x, param)), hint=f"{mode} mode, p={p}")
+            # The caches of a correct forward pass, for when the student's is not one.
+            yield Case(((x, param), dout), {"caches": dropout_caches(x, param)},
+                       hint=f"{mode} mode, p={p}")
 
 
 def dropout_backward_driver(backward, case: Case):
-    """The backward pass on each of the case's caches (the mask stored scaled or as 0/1)."""
-    dout, caches = case.args
-    return {"dx": [backward(dout.copy(), copy.deepcopy(cache)) for cache in caches]}
+    """The backward pass on the cache of the student's own forward (its mask is the
+    student's draw), and on each of the case's caches (the mask stored scaled or as 0/1)."""
+    forward = backward.__globals__.get("dropout_forward")
+    (x, param), dout = case.args
+    if not callable(forward):
+        backward(dout.copy(), None)
+        raise RuntimeError("dropout_forward is not defined; the backward test needs its cache")
+    given = [backward(dout.copy(), copy.deepcopy(c)) for c in case.kwargs["caches"]]
+    try:
+        out, cache = forward(x.copy(), dict(param))
+    except NotImplementedError:
+        raise RuntimeError("dropout_forward is not implemented yet: the backward test runs it "
+                           "to get the cache") from None
+    except Exception as exc:  # graded on test_dropout_forward: judge on the case's caches
+        return {"given": given, "forward_failed": (
+            f"your dropout_forward raised {type(exc).__name__} while testing dropout_backward, "
+            "so this case used the caches of a correct dropout_forward")}
+    return {"dx": backward(dout.copy(), cache), "out": np.asarray(out), "given": given}
+
+
+def _dropout_output_valid(out, x, p) -> bool:
+    """Whether ``out`` is an inverted-dropout output of x: each unit 0 or x / p, about a
+    fraction p of them kept. Only then does its mask define the right gradient."""
+    if not isinstance(out, np.ndarray) or out.shape != x.shape or not np.isfinite(out).all():
+        return False
+    kept = out != 0
+    tolerance = 4 * np.sqrt(p * (1 - p) / x.size) + 1e-9
+    return bool(abs(kept.mean() - p) <= tolerance
+                and np.allclose(out[kept], x[kept] / p, rtol=max(_rtol(x), 1e-6)))
 
 
 def compare_dropout_backward(expected, got, case: Case) -> str | None:
-    dout, caches = case.args
-    param = caches[0][0]
-    p = param["p"]
-    # The last cache holds the 0/1 mask (grader_only.lab4_backprop.dropout_caches).
-    right = dout if caches[-1][1] is None else dout * caches[-1][1] / p
-    dxs = got["dx"]
-    if not isinstance(dxs, list) or len(dxs) != len(caches):
-        return "dropout_backward should return dx for every cache it is given"
+    (x, param), dout = case.args
+    p, caches = param["p"], case.kwargs["caches"]
+    own = "forward_failed" not in got and (
+        param["mode"] == "test" or _dropout_output_valid(got.get("out"), x, p))
+    if own:  # the right gradient for the student's own mask, from its output
+        right = dout if param["mode"] == "test" else dout * (got["out"] != 0) / p
+        kept = None if param["mode"] == "test" else (got["out"] != 0)
+        candidates = [got["dx"]]
+    else:  # the student's forward is wrong: judge the backward on the case's caches
+        right = dout if caches[-1][1] is None else dout * caches[-1][1] / p
+        kept = None if caches[-1][1] is None else caches[-1][1] != 0
+        candidates = got["given"]
     arrays = []
-    for dx in dxs:
+    for dx in candidates:
         array, problem = as_array(dx, "dropout_backward")
         if problem:
             return problem
-        if array.shape != dout.shape:
-            return f"dx has shape {array.shape} but should have the shape of x, {dout.shape}"
+        if array.shape != x.shape:
+            return f"dx has shape {array.shape} but should have the shape of x, {x.shape}"
         arrays.append(array)
-    # The mask layout is the student's choice: right for either stored mask is right.
+    # The mask layout of a correct forward's cache is open: right on either one is right.
     if any(np.allclose(dx, right, rtol=1e-6, atol=1e-9) for dx in arrays):
         return None
+    note = "" if own else (got.get("forward_failed") or "your dropout_forward's output is not "
+                           "an inverted-dropout output, so this case used the caches of a "
+                           "correct dropout_forward") + "; "
     if param["mode"] == "test":
-        return "in test mode dropout does nothing, so dx = dout"
-    kept = caches[-1][1]
+        return note + "in test mode dropout does nothing, so dx = dout"
     if any(np.allclose(dx, dout * kept, rtol=1e-6) for dx in arrays):
-        return f"dx must be rescaled like the forward pass: dout * mask / p with p={p}"
+        return note + f"dx must be rescaled like the forward pass: dout * mask / p with p={p}"
     if any(np.allclose(dx, dout, rtol=1e-6) for dx in arrays):
-        return "dx = dout ignores the mask: dropped units get no gradient"
-    return (f"dx should be dout * mask / p (p={p}), with the mask of the forward pass, whether "
-            "the cache stores the mask already divided by p or as 0/1")
+        return note + "dx = dout ignores the mask: dropped units get no gradient"
+    return note + f"dx should be dout * mask / p (p={p}), with the mask of the forward pass"
 
 
 def loss_cases(seed: int):
@@ -993,7 +1050,7 @@ def _smooth_backward(name):
                      "sigmoid": "dx = dout * s * (1 - s) with s the sigmoid's OUTPUT (cache it "
                                 "in the forward pass)",
                      "tanh": "dx = dout * (1 - t ** 2) with t = tanh(x), the OUTPUT"}[name]}),
-                 driver=_backward_driver)
+                 driver=_backward_driver(f"{name}_forward"))
 
 
 CHECKS = {
@@ -1009,14 +1066,14 @@ CHECKS = {
                                   lambda: _backward_cases("affine_forward",
                                                           affine_backward_cases()),
                                   _compare_backward(("dx", "dw", "db"), _AFFINE_HINTS),
-                                  driver=_backward_driver),
+                                  driver=_backward_driver("affine_forward")),
     "test_relu_forward": Check("relu_forward", lambda: relu_cases(22, False),
                                _compare_relu_forward),
     "test_relu_backward": Check("relu_backward",
                                 lambda: _backward_cases("relu_forward", relu_cases(23, True)),
                                 _compare_backward(("dx",), {"dx": "dx = dout where the input x "
                                                             "was positive, 0 elsewhere"}),
-                                driver=_backward_driver),
+                                driver=_backward_driver("relu_forward")),
     "test_sigmoid_forward": Check("sigmoid_forward", lambda: smooth_cases(24, False, True),
                                   _smooth_forward_compare(
                                       "sigmoid", "sigmoid(x) = 1 / (1 + exp(-x))"),
