@@ -3,7 +3,8 @@
 A *variant* is a Python file holding one or more graded functions written differently from
 the solution: a typical mistake in ``tests/mutants/<lab>/`` (with ``BREAKS = "<test id>"``,
 the test it must lose points on, and ``ALSO_BREAKS = ("<test id>", ...)`` where the same
-mistake unavoidably reaches further tests) or a correct alternative in ``tests/alternatives/<lab>/``.
+mistake unavoidably reaches further tests) or a correct alternative in
+``tests/alternatives/<lab>/``.
 The demo grades such submissions; the tests of the tests use the same files.
 """
 

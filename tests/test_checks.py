@@ -270,5 +270,6 @@ def test_variants_hold_only_what_travels_into_a_notebook(kind):
                 kept = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
                                   | ast.ClassDef) or (
                     isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) or (
-                    isinstance(node, ast.Assign) and [t.id for t in node.targets] in (["BREAKS"], ["ALSO_BREAKS"]))
+                    isinstance(node, ast.Assign)
+                    and [t.id for t in node.targets] in (["BREAKS"], ["ALSO_BREAKS"]))
                 assert kept, f"{variant.path.name}:{node.lineno} would not reach the notebook"
