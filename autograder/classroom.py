@@ -1,11 +1,12 @@
 """Grade a whole class: every student folder, in parallel or on Dask, resumable, into the
-gradebook. One submission's path is :class:`autograder.grade.Grader` (prepare, judge) and
-:func:`autograder.execute.execute` (run)."""
+gradebook (written while grading: :mod:`autograder.gradebook`). One submission's path is
+:class:`autograder.grade.Grader` (prepare, judge) and :func:`autograder.execute.execute` (run)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -13,10 +14,9 @@ from . import sandbox
 from .course import CourseError
 from .execute import execute
 from .grade import Grader, Prepared
-from .notebook import MAX_NOTEBOOK_BYTES
-from .results import ResultStore, TestResult, by_student
+from .gradebook import GradebookWriter
+from .results import ResultStore, TestResult
 from .runner import RunRecord
-from .safe_files import UnsafeFile, read_capped
 from .submission import read_files, student_folders, student_id_problem
 
 
@@ -29,52 +29,69 @@ def grade_all(submitted_dir: Path, lab_name: str, out_dir: Path, progress: bool 
     ``scheduler``: address of a Dask distributed scheduler to run the sandboxes on instead.
     """
     grader = Grader(lab_name, out_dir, limits, hide=[Path(submitted_dir).resolve()])
-    folders: dict[str, Path] = {}
-    store = ResultStore(grader.out / "results")
-    results: dict[str, list[TestResult]] = {}
-    todo: list[Prepared] = []
+    # Listing is cheap and reads no hand-in; each folder's problem (a link, a name that cannot
+    # be a student id) becomes that student's rows, never an abort.
+    listed: list[tuple[str, Path, str]] = []
+    folders: dict[str, Path | None] = {}
     for student, folder, problem in student_folders(submitted_dir, lab_name):
         while student in folders:  # two undecodable names shown alike stay two students
             student += "'"
         folders[student] = folder if not problem else None
-        try:
-            prepared = grader.prepare(student, folder, problem)
-        except Exception as exc:  # one unreadable hand-in must not stop the class
-            prepared = grader.prepare(student, folder, "the grader could not read this "
-                                      f"folder ({type(exc).__name__}: {exc}); please report it")
-        stored = store.load(student, prepared.fingerprint)
-        if stored is not None:
-            results[student] = stored
-        else:
-            todo.append(prepared)
-    bar = _progress_bar(len(folders), len(results), lab_name, progress)
+        listed.append((student, folder, problem))
+    store = ResultStore(grader.out / "results")
+    # Scores reach nbgrader's gradebook on the writer's thread while the class is graded.
+    gradebook = (GradebookWriter(grader._course, grader.course_root, grader.lab.name,
+                                 list(grader.tests)) if grader._course else None)
+    results: dict[str, list[TestResult]] = {}
+    bar = _progress_bar(len(folders), lab_name, progress)
+
+    def to_gradebook(student: str, rows: list[TestResult], regraded: bool) -> None:
+        if gradebook and not student_id_problem(student):  # else: grades.csv only
+            gradebook.add(student, rows, folders[student], regraded=regraded)
 
     def finish(prepared: Prepared, record: RunRecord | None) -> None:
         rows = grader.judge(prepared, record)
         store.save(prepared.student, prepared.fingerprint, rows)
         results[prepared.student] = rows
+        to_gradebook(prepared.student, rows, regraded=True)
         if bar:
             bar.update(1)
 
-    runnable = [p for p in todo if p.job.cells or p.job.tests]
-    for prepared in todo:
-        if prepared not in runnable:
-            finish(prepared, None)
+    def jobs() -> Iterator[Prepared]:
+        """The submissions to run, prepared one at a time as the runners take them, so the
+        first sandboxes start at once instead of after the whole class has been read."""
+        for student, folder, problem in listed:
+            try:
+                prepared = grader.prepare(student, folder, problem)
+            except Exception as exc:  # one unreadable hand-in must not stop the class
+                prepared = grader.prepare(student, folder, "the grader could not read this "
+                                          f"folder ({type(exc).__name__}: {exc}); please report it")
+            stored = store.load(student, prepared.fingerprint)
+            if stored is not None:
+                results[student] = stored
+                to_gradebook(student, stored, regraded=False)
+                if bar:
+                    bar.update(1)
+            elif prepared.job.cells or prepared.job.tests:
+                yield prepared
+            else:
+                finish(prepared, None)
+
     if scheduler:
-        _run_on_dask(scheduler, grader, runnable, finish)
+        _run_on_dask(scheduler, grader, jobs(), finish)
     else:
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            futures = {pool.submit(grader.execute, p): p for p in runnable}
+            futures = {pool.submit(grader.execute, p): p for p in jobs()}
             for future in as_completed(futures):
                 finish(futures[future], _record_of(future))
     if bar:
         bar.close()
-    rows = [row for student in sorted(results) for row in results[student]]
-    record_in_gradebook(grader, rows, folders)
-    return rows
+    if gradebook:
+        gradebook.close()  # everything written and committed
+    return [row for student in sorted(results) for row in results[student]]
 
 
-def _run_on_dask(address: str, grader: Grader, runnable: list[Prepared], finish) -> None:
+def _run_on_dask(address: str, grader: Grader, jobs: Iterator[Prepared], finish) -> None:
     try:
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
@@ -84,18 +101,23 @@ def _run_on_dask(address: str, grader: Grader, runnable: list[Prepared], finish)
     with Client(address) as client:
         # A window of jobs in flight, so saved models are read only shortly before they run.
         window = max(4, 4 * len(client.scheduler_info().get("workers", {})))
-        pending, futures = list(runnable), {}
+        futures: dict = {}
         queue = dask_completed()
-        while pending or futures:
-            while pending and len(futures) < window:
-                p = pending.pop(0)
+        more = True
+        while more or futures:
+            while more and len(futures) < window:
+                p = next(jobs, None)
+                if p is None:
+                    more = False
+                    break
                 future = client.submit(execute, p.job, read_files(p.files),
                                        grader.limits, grader.hide, None, None, pure=False,
                                        key=f"grade-{p.student}")
                 futures[future] = p
                 queue.add(future)
-            future = next(queue)
-            finish(futures.pop(future), _record_of(future))
+            if futures:
+                future = next(queue)
+                finish(futures.pop(future), _record_of(future))
 
 
 def _record_of(future) -> RunRecord:
@@ -108,48 +130,10 @@ def _record_of(future) -> RunRecord:
                                   f"{exc}); please report it"])
 
 
-def _progress_bar(total: int, done: int, lab_name: str, enabled: bool):
+def _progress_bar(total: int, lab_name: str, enabled: bool):
     if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=done, unit="submission", desc=f"grading {lab_name}",
+    return tqdm(total=total, unit="submission", desc=f"grading {lab_name}",
                 file=sys.stderr, dynamic_ncols=True)
-
-
-def record_in_gradebook(grader: Grader, rows: list[TestResult],
-                        folders: dict[str, Path | None]) -> None:
-    """Scores into nbgrader's gradebook, the notebooks where formgrader looks for them
-    (copied as data: regular files only, size-capped; none for a folder with a problem)."""
-    if grader._course is None:
-        return
-    grader._course.result()  # the course folder and its gradebook exist
-    from nbgrader.api import Gradebook, MissingEntry
-
-    db_url = f"sqlite:///{grader.course_root / 'gradebook.db'}"
-    with Gradebook(db_url, "nnlabs") as gb:
-        for student, mine in by_student(rows).items():
-            if student_id_problem(student):  # not an id nbgrader can hold: grades.csv only
-                continue
-            gb.update_or_create_student(student)
-            try:
-                gb.find_submission(grader.lab.name, student)
-            except MissingEntry:
-                gb.add_submission(grader.lab.name, student)
-            for row in mine:
-                grade = gb.find_grade(row.test, Path(row.notebook).stem, grader.lab.name,
-                                      student)
-                grade.auto_score = row.points
-            folder = folders.get(student)
-            if folder is None:
-                continue
-            target = grader.course_root / "autograded" / student / grader.lab.name
-            for name in grader.tests:
-                try:
-                    data = read_capped(folder / name, MAX_NOTEBOOK_BYTES)
-                except (UnsafeFile, OSError):
-                    continue
-                target.mkdir(parents=True, exist_ok=True)
-                (target / name).write_bytes(data)
-        gb.db.commit()
-

@@ -64,8 +64,8 @@ class Grader:
         self.limits = limits or sandbox.Limits()
         self.hide = [self.out, *map(Path, hide)]
         self.course_root = self.out / "nbgrader" if gradebook else None
-        # Submissions are compared with labs/ (what the students received); nbgrader builds
-        # its course folder for the gradebook meanwhile, off the critical path.
+        # Submissions are compared with labs/ (what the students received); nbgrader's course
+        # folder for the gradebook is prepared meanwhile (built once per lab version, cached).
         self._course = ThreadPoolExecutor(1).submit(self._make_course) if gradebook else None
         release = LABS_DIR / self.lab.name
         if not all((release / nb.name).is_file() for nb in self.lab.notebooks):
@@ -81,15 +81,17 @@ class Grader:
         self._lock = threading.Lock()
         self._judge = Judge(self.lab.name, self.tests, self.checks)
         digest = hashlib.sha256(ENGINE_VERSION.encode())
-        for path in [*self.lab.notebooks, Path(sys.modules[self.checks_module].__file__)]:
+        # Every checks module counts: a lab's CHECKS may merge another module's (Lab 4's
+        # lab4_normalization), and all of them share compare.py and the package's judge.
+        checks_dir = Path(sys.modules[self.checks_module].__file__).parent
+        for path in [*self.lab.notebooks, *sorted(checks_dir.glob("*.py"))]:
             digest.update(path.read_bytes())
         self.version = digest.hexdigest()
 
     def _make_course(self) -> Path:
-        from .nbgrader_course import generate, make_api
+        from .nbgrader_course import prepare_course
 
-        self.course_root.mkdir(parents=True, exist_ok=True)
-        return generate(make_api(self.course_root), self.course_root, self.lab)
+        return prepare_course(self.course_root, self.lab)
 
     @property
     def checks_module(self) -> str:

@@ -1,11 +1,15 @@
 """Every instructor notebook runs top to bottom on the bundled data, without an error.
 
-The run time is printed (not asserted: the machine is shared) so regressions are visible;
+The run time is printed (not asserted: the machine is shared) so regressions are visible:
+wall time, the kernel's CPU time, and the load average at the start and the end;
 each lab's issue states its budget. Run one lab with ``pytest tests/test_notebooks.py -k lab2``.
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import shutil
 import time
 
 import nbformat
@@ -30,15 +34,25 @@ def test_instructor_notebook_runs_on_bundled_data(lab, path, tmp_path, monkeypat
     # whole cells (measured: 2-4x slower steps at load 4-7), so the timings printed here
     # would say more about the load than about the notebook.
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    for sibling in path.parent.glob("*.ipynb"):  # a later notebook reuses an earlier one's
+        shutil.copy(sibling, tmp_path)            # functions (course_utils.reuse)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
-    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    started, cpu_before = time.perf_counter(), _children_cpu_seconds()
     try:
-        client.execute()
+        client.execute()  # the kernel is a child process, reaped when execute() returns
     except CellExecutionError as exc:
         pytest.fail(f"{lab}/{path.name} failed on bundled data:\n{exc}")
-    print(f"\n{lab}/{path.name}: ran in {time.perf_counter() - started:.1f} s")
+    print(f"\n{lab}/{path.name}: ran in {time.perf_counter() - started:.1f} s wall, "
+          f"{_children_cpu_seconds() - cpu_before:.1f} s CPU (the kernel's), load average "
+          f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     errors = [o for c in notebook.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

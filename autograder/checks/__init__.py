@@ -148,8 +148,7 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
             "error": reason, "kind": "artifact"}
     obj = namespace.get(check.function)
     if not callable(obj):
-        return {"kind": "missing", "error": (
-            f"{check.function} is not defined: run the cell that defines it, and keep its name")}
+        return {"kind": "missing", "error": _missing(check)}
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     saved = {name: namespace.get(name) for name in check.use_reference_for}
     namespace.update(stand_ins)
@@ -160,7 +159,7 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
     try:
         result = _exercise(obj, check, Case(args, kwargs, case.hint))
     except NotImplementedError:
-        return {"kind": "not implemented", "error": f"{check.function} is not implemented yet"}
+        return {"kind": "not implemented", "error": _not_implemented(check)}
     except MemoryError:
         return {"kind": "memory", "error": (
             f"{check.function} ran out of memory (MemoryError): is it building a far larger "
@@ -192,9 +191,16 @@ def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str
     """``None`` when the outcome is right, else the message the student sees."""
     label = f"hidden case {number}" + (f" ({case.hint})" if case.hint else "")
     if "error" in outcome:
-        return outcome["error"] if outcome.get("kind") in ("missing", "not implemented",
-                                                           "artifact") else (
-            f"{label}: {outcome['error']}")
+        # The worker's text is the student's (their code can write any outcome), so it is only
+        # ever shown after the grader's own words, never as them.
+        kind = outcome.get("kind")
+        if kind == "missing":
+            return _missing(check)
+        if kind == "not implemented":
+            return _not_implemented(check)
+        if kind == "artifact":
+            return f"your saved model: {outcome['error']}"
+        return f"{label}: {outcome['error']}"
     peak = outcome.get("peak")
     if case.max_bytes is not None and peak is not None and peak > case.max_bytes:
         return (f"{label}: the call needed {peak / 2**20:.0f} MB of memory at its peak, more "
@@ -202,6 +208,14 @@ def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str
     problem = None if check.artifact else precision_problem(outcome["value"])
     problem = problem or check.compare(expected, outcome["value"], case)
     return f"{label}: {problem}" if problem else None
+
+
+def _missing(check: Check) -> str:
+    return f"{check.function} is not defined: run the cell that defines it, and keep its name"
+
+
+def _not_implemented(check: Check) -> str:
+    return f"{check.function} is not implemented yet"
 
 
 def _raising_function(exc: BaseException, namespace: dict) -> str | None:

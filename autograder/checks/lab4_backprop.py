@@ -1107,3 +1107,7 @@ CHECKS = {
     "test_trainer": Check("Trainer", trainer_cases, compare_trainer, driver=trainer_driver,
                           use_reference_for=("sgd", "sgd_momentum", "adam")),
 }
+
+from .lab4_normalization import CHECKS as NORMALIZATION_CHECKS  # noqa: E402 (normalization.ipynb)
+
+CHECKS.update(NORMALIZATION_CHECKS)

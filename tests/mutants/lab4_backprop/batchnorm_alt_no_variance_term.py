@@ -1,0 +1,15 @@
+"""The simplified formula drops the term through the variance (x_hat * mean(g * x_hat))."""
+# ruff: noqa: F401, F821, F841
+
+import numpy as np
+
+BREAKS = "test_batchnorm_backward_alt"
+
+
+def batchnorm_backward_alt(dout, cache):
+    x_hat, gamma, std = cache
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    g = dout * gamma
+    dx = (g - g.mean(axis=0)) / std
+    return dx, dgamma, dbeta
