@@ -286,6 +286,10 @@ def _backward_driver(forward_name: str):
             raise RuntimeError(f"{forward_name} is not implemented yet: the backward test runs "
                                "it to get the cache") from None
         except Exception as exc:  # graded on the forward's own test: use the case's cache
+            if "cache" not in case.kwargs:  # a layout the docstring leaves open: none to lend
+                raise RuntimeError(f"your {forward_name} raised {type(exc).__name__}, and the "
+                                   f"backward test needs its cache: fix {forward_name} "
+                                   "first") from None
             cache = copy.deepcopy(case.kwargs["cache"])
             note = (f"your {forward_name} raised {type(exc).__name__} while testing "
                     f"{backward.__name__}, so this case used the cache of a correct "
