@@ -292,8 +292,8 @@ def _backward_driver(forward_name: str):
                                    "first") from None
             cache = copy.deepcopy(case.kwargs["cache"])
             note = (f"your {forward_name} raised {type(exc).__name__} while testing "
-                    f"{backward.__name__}, so this case used the cache of a correct "
-                    f"{forward_name}")
+                    f"{backward.__name__}, so this case used a correct {forward_name}'s "
+                    "cache")
         upstream = dout.copy()
         result = backward(upstream, cache)
         if not np.array_equal(upstream, dout):
