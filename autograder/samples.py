@@ -2,7 +2,9 @@
 
 A *variant* is a Python file holding one or more graded functions written differently from
 the solution: a typical mistake in ``tests/mutants/<lab>/`` (with ``BREAKS = "<test id>"``,
-the test it must lose points on) or a correct alternative in ``tests/alternatives/<lab>/``.
+the test it must lose points on, and ``ALSO_BREAKS = ("<test id>", ...)`` where the same
+mistake unavoidably reaches further tests) or a correct alternative in
+``tests/alternatives/<lab>/``.
 The demo grades such submissions; the tests of the tests use the same files.
 """
 
@@ -30,6 +32,7 @@ class Variant:
     breaks: str | None
     functions: dict[str, str]
     path: Path
+    also_breaks: tuple[str, ...] = ()
 
     def namespace(self, base: dict) -> dict:
         """``base`` (e.g. the reference namespace) with this variant's functions swapped in."""
@@ -41,12 +44,12 @@ class Variant:
 def load_variant(path: Path) -> Variant:
     source = Path(path).read_text()
     tree = ast.parse(source)
-    breaks = None
+    found = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "BREAKS" for t in node.targets
-        ):
-            breaks = ast.literal_eval(node.value)
+        for target in node.targets if isinstance(node, ast.Assign) else ():
+            if isinstance(target, ast.Name) and target.id in ("BREAKS", "ALSO_BREAKS"):
+                found[target.id] = ast.literal_eval(node.value)
+    breaks, also = found.get("BREAKS"), tuple(found.get("ALSO_BREAKS", ()))
     imports = [
         ast.get_source_segment(source, n)
         for n in tree.body
@@ -57,7 +60,8 @@ def load_variant(path: Path) -> Variant:
         for n in tree.body
         if isinstance(n, _DEFINITIONS)
     }
-    return Variant(Path(path).stem, ast.get_docstring(tree) or "", breaks, functions, Path(path))
+    return Variant(Path(path).stem, ast.get_docstring(tree) or "", breaks, functions, Path(path),
+                   also)
 
 
 def _not_numpy(node) -> bool:

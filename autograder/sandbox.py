@@ -42,8 +42,10 @@ import course_utils
 SANDBOX_UID_BASE = 61000  # slot k runs as uid 61000 + k; these ids own nothing on the machine
 WORKDIR = "/submission"  # the working folder inside the sandbox's root
 NEW_ROOT = "/mnt"  # where the root is assembled, inside the sandbox's private mount namespace
-# Grader-only data that lives inside the package code (held-out evaluation images): masked.
-GRADER_ONLY = [Path(autograder.__file__).resolve().parent / "heldout"]
+# Grader-only folders inside the package code, masked: the held-out evaluation images, and the
+# hidden checks' answer code (a cell that imports it would earn points for the grader's maths).
+GRADER_ONLY = [Path(autograder.__file__).resolve().parent / "heldout",
+               Path(autograder.__file__).resolve().parent / "checks" / "grader_only"]
 
 DESCRIPTIONS = {
     "namespaces": "allow-listed read-only root, tmpfs working folder and /tmp capped in size, "

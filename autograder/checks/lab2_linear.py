@@ -9,9 +9,11 @@ in the classes (columns of dW) that no such kink touches; the random cases have 
 one case has them on purpose. The training loop is judged by properties (every step draws a new
 batch, W moves by ``-learning_rate * dW``, the same seed gives the same run), not by equality with
 the reference run, since the order in which a seeded generator is used is the student's choice.
-The classifier trains on loss functions defined here (the mean hinge or cross-entropy loss
-below), not the notebook's, so a mistake in a loss costs points only on that loss's test; and
-the driver needs nothing from the reference, so it runs unchanged inside the grader's sandbox.
+The classifier trains on a plain quadratic loss defined here, not the notebook's, so a mistake
+in a loss costs points only on that loss's test; and the driver needs nothing from the
+reference, so it runs unchanged inside the grader's sandbox. Code that computes a graded
+answer (the perceptron, the losses' terms) lives in :mod:`.grader_only.lab2_linear`, which the
+sandbox cannot import.
 """
 
 from __future__ import annotations
@@ -22,22 +24,6 @@ from . import Case, Check
 from .compare import as_array, first_mismatch, question_eps, shape_problem, softmax_not_finite
 
 # ------------------------------------------------------------------------------- perceptron
-
-
-def _perceptron(X, y, num_epochs, *, at_zero=0, bias_update=True, sign=1, epochs_used=None):
-    """The perceptron rule with a deliberate variation, to recognise a student's mistake."""
-    X = np.asarray(X, dtype=np.float64)
-    X_aug = np.hstack([X, np.ones((len(X), 1))])
-    w = np.zeros(X_aug.shape[1])
-    for _ in range(num_epochs if epochs_used is None else epochs_used):
-        for x, target in zip(X_aug, y, strict=True):
-            score = x @ w
-            prediction = 1 if score > 0 or (score == 0 and at_zero == 1) else 0
-            step = sign * (target - prediction) * x
-            if not bias_update:
-                step[-1] = 0.0
-            w += step
-    return w
 
 
 def perceptron_cases():
@@ -59,6 +45,7 @@ def perceptron_cases():
 
 
 def compare_perceptron(expected, got, case: Case) -> str | None:
+    from .grader_only.lab2_linear import _perceptron  # grader-side only: see grader_only
     got, problem = as_array(got, "perceptron_train")
     if problem:
         return problem
@@ -149,34 +136,6 @@ def softmax_cases():
                group="edge")
 
 
-def _svm_parts(W, X, y):
-    """Mean hinge loss and its gradient split into the wrong-class and correct-class terms."""
-    W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
-    rows = np.arange(len(y))
-    scores = X @ W
-    margins = scores - scores[rows, y][:, None] + 1.0
-    margins[rows, y] = 0.0
-    active = (margins > 0).astype(np.float64)
-    correct = np.zeros_like(active)
-    correct[rows, y] = -active.sum(axis=1)
-    n = len(y)
-    return (np.maximum(margins, 0).sum() / n, X.T @ active / n, X.T @ correct / n, margins)
-
-
-def _softmax_parts(W, X, y):
-    W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
-    rows = np.arange(len(y))
-    scores = X @ W
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted)
-    probs /= probs.sum(axis=1, keepdims=True)
-    onehot = np.zeros_like(probs)
-    onehot[rows, y] = 1.0
-    n = len(y)
-    loss = np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, y])
-    return loss, X.T @ probs / n, -X.T @ onehot / n, probs
-
-
 def _kink_free_columns(W, X, y) -> np.ndarray:
     """Classes whose gradient column no hinge kink (margin within round-off of 0) touches."""
     W64, X64 = np.asarray(W, np.float64), np.asarray(X, np.float64)
@@ -219,6 +178,7 @@ def _compare_loss(expected, got, case: Case, *, kind: str, name: str) -> str | N
     W, X, y, reg = case.args
     exp_loss, exp_dW = float(expected[0]), np.asarray(expected[1], dtype=np.float64)
     n = len(y)
+    from .grader_only.lab2_linear import _softmax_parts, _svm_parts  # grader-side only
     if kind == "svm":
         data_loss, wrong_grad, correct_grad, _ = _svm_parts(W, X, y)
     else:
@@ -336,20 +296,20 @@ def _blobs(seed, n, d, c, dtype=np.float64):
 
 def train_cases():
     X, y = _blobs(40, 60, 5, 3)
-    yield Case(("softmax", X, y),
+    yield Case((X, y),
                {"learning_rate": 0.05, "reg": 1e-3, "num_iters": 30, "batch_size": 10, "seed": 0},
-               hint="softmax loss, 60 examples in 3 classes, batches of 10, seed 0")
+               hint="60 examples in 3 classes, batches of 10, seed 0")
     X, y = _blobs(41, 40, 4, 4)
-    yield Case(("svm", X, y),
+    yield Case((X, y),
                {"learning_rate": 0.02, "reg": 0.01, "num_iters": 25, "batch_size": 8, "seed": 7},
-               hint="SVM loss, 40 examples in 4 classes, batches of 8, seed 7")
+               hint="40 examples in 4 classes, batches of 8, seed 7")
     X, y = _blobs(42, 50, 6, 5, np.float32)
-    yield Case(("softmax", X, y),
+    yield Case((X, y),
                {"learning_rate": 0.05, "reg": 0.0, "num_iters": 20, "batch_size": 16, "seed": 3},
                hint="float32 data, 5 classes, reg = 0")
     X, y = _blobs(43, 48, 5, 4)
     keep = y != 2  # class 2 never appears in the training labels; classes are 0 to max(y)
-    yield Case(("svm", X[keep], y[keep]),
+    yield Case((X[keep], y[keep]),
                {"learning_rate": 0.02, "reg": 0.01, "num_iters": 15, "batch_size": 8, "seed": 5},
                hint="labels 0, 1 and 3: class 2 is absent from the training labels")
 
@@ -368,25 +328,32 @@ def _match_rows(X_all: np.ndarray, X_batch) -> np.ndarray:
     return np.where(ok, nearest, -1)
 
 
-def _fixture_loss(kind: str, W, X, y, reg):
-    """The mean SVM or softmax loss with L2 regularisation, in float64: what train minimises."""
-    parts = _svm_parts if kind == "svm" else _softmax_parts
-    data_loss, wrong_grad, correct_grad, _ = parts(W, X, np.asarray(y))
-    W64 = np.asarray(W, dtype=np.float64)
-    return data_loss + reg * np.sum(W64 * W64), wrong_grad + correct_grad + 2 * reg * W64
+def _quadratic_loss(W, X, y, reg):
+    """What train minimises here: a plain quadratic, half the mean squared distance from
+    each example to its class's column of W, plus ``reg * sum(W * W)``. It is no graded loss
+    (the driver runs in the sandbox, where no answer may be importable) and has a gradient
+    that makes the loss go down under SGD, which is all the training loop is judged on."""
+    W64, X64 = np.asarray(W, dtype=np.float64), np.asarray(X, dtype=np.float64)
+    labels = np.asarray(y).ravel()
+    diff = W64[:, labels] - X64.T  # (D, N): column i is W[:, y_i] - x_i
+    dW = np.zeros_like(W64)
+    np.add.at(dW.T, labels, diff.T)
+    n = max(len(labels), 1)
+    loss = 0.5 * float(np.sum(diff * diff)) / n + reg * float(np.sum(W64 * W64))
+    return loss, dW / n + 2 * reg * W64
 
 
 class _WrongShape(Exception):
     """Raised by the recording loss when W cannot hold one column per class."""
 
 
-def _recorder(kind: str, X_all: np.ndarray, y_all: np.ndarray, log: list):
+def _recorder(X_all: np.ndarray, y_all: np.ndarray, log: list):
     X64 = np.asarray(X_all, dtype=np.float64)
 
     def loss_fn(W, X, y, reg):
         if np.ndim(W) != 2 or np.shape(W)[1] != int(np.max(y_all)) + 1:
             raise _WrongShape(np.shape(W))
-        loss, dW = _fixture_loss(kind, W, X, y, reg)
+        loss, dW = _quadratic_loss(W, X, y, reg)
         rows = _match_rows(X64, X)
         labels = np.asarray(y).ravel()
         labels_ok = (len(labels) == len(rows) and bool(np.all(rows >= 0))
@@ -407,11 +374,11 @@ def _final_weights(clf):
 def train_driver(cls, case: Case):
     """Train twice with the same seed, then once more on the first model; record every call
     of the loss function (the weights it got, the gradient it returned, which rows)."""
-    kind, X, y = case.args
+    X, y = case.args
     runs = []
     for _ in range(2):
         log: list = []
-        clf = cls(_recorder(kind, X, y, log))
+        clf = cls(_recorder(X, y, log))
         try:
             history = clf.train(X, y, **case.kwargs)
         except _WrongShape as wrong:
@@ -447,7 +414,7 @@ def _shape_message(shape, expected_shape, y) -> str:
 def compare_train(expected, got, case: Case) -> str | None:
     kw = case.kwargs
     iters, lr, batch, reg = kw["num_iters"], kw["learning_rate"], kw["batch_size"], kw["reg"]
-    X, y = case.args[1:]
+    X, y = case.args
     expected_shape = (X.shape[1], int(np.max(y)) + 1)
     if "W_shape" in got:
         return _shape_message(got["W_shape"], expected_shape, y)

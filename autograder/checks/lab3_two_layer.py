@@ -3,21 +3,25 @@ training, prediction, the SVM variant of the loss, and the trained network the s
 
 ``TwoLayerNet`` is one class graded by several tests. Each test isolates the part it grades:
 
-* ``test_loss`` accepts a loss that is right for the student's *own* scores, and
-  ``test_backward`` accepts gradients that are the derivatives of the student's *own* loss
-  (a numerical gradient computed in the driver), so a slip in the forward pass costs points
-  on ``test_forward_scores`` and not three times.
+* ``test_loss`` accepts a loss that is right for the student's *own* scores (the grader
+  computes that cross-entropy itself), so a slip in the forward pass costs points on
+  ``test_forward_scores`` and not twice. ``test_backward`` is judged on the reference
+  gradients only: the numerical gradient of the student's own loss, computed in the sandbox,
+  only says in the hint that the loss, not the backward pass, is what is wrong.
 * ``test_train`` and ``test_predict`` run the student's ``train`` / ``predict`` in a subclass
-  whose ``loss`` is the reference's. ``test_train`` mostly uses a *probe*: ``loss`` returns
-  a known loss value and constant gradients, so the parameters move by exactly
-  ``learning_rate * constant`` per step whatever examples were sampled. That reveals the
-  learning-rate schedule, the recorded history and the accuracies exactly, while the
-  sampling order (implementation-defined) is only judged by its properties.
+  whose ``loss(X)`` gives scripted scores (:func:`_probe_scores`). ``test_train`` mostly
+  uses a *probe*: ``loss`` returns a known loss value and constant gradients, so the
+  parameters move by exactly ``learning_rate * constant`` per step whatever examples were
+  sampled. That reveals the learning-rate schedule, the recorded history and the accuracies
+  exactly, while the sampling order (implementation-defined) is only judged by its properties.
 * ``test_saved_model`` loads the student's ``best_two_layer_net.npz`` (never unpickling) and
   measures its accuracy itself on held-out CIFAR-10 test images that ship with the grader
   only (``autograder/heldout``, built by ``tools/make_heldout_cifar10.py``): the bundled
   subset students load leaves them out, so a model fitted to the images a notebook can see
   gains nothing.
+
+Answer code (the forward pass, softmax, cross-entropy) lives in
+:mod:`.grader_only.lab3_two_layer`, which the sandbox cannot import.
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ def loss_cases():
 
 
 def _with_magnitudes(case: Case, what: str) -> Case:
+    from .grader_only.lab3_two_layer import _scores  # grader side only
     """``case`` with a hint stating how large its scores and their gaps within a row are."""
     spec = case.kwargs["spec"]
     scores = _scores(spec["params"], case.args[0], spec["activation"])
@@ -133,12 +138,20 @@ def backward_cases():
 
 
 def predict_cases():
+    from .grader_only.lab3_two_layer import _scores  # grader side only
+
     rng = np.random.default_rng(33)
-    yield _net_case(rng, 12, 6, 5, 4, "relu", "ReLU, 12 examples, 4 classes")
-    yield _net_case(rng, 12, 6, 5, 4, "tanh", "tanh hidden layer")
-    yield _net_case(rng, 9, 6, 5, 7, "sigmoid", "sigmoid hidden layer, 7 classes")
-    yield _net_case(rng, 1, 3, 4, 3, "relu", "a single example")
-    yield _net_case(rng, 9, 10, 6, 5, "relu", "float32 input", dtype=np.float32)
+    cases = [_net_case(rng, 12, 6, 5, 4, "relu", "ReLU, 12 examples, 4 classes"),
+             _net_case(rng, 12, 6, 5, 4, "tanh", "tanh hidden layer"),
+             _net_case(rng, 9, 6, 5, 7, "sigmoid", "sigmoid hidden layer, 7 classes"),
+             _net_case(rng, 1, 3, 4, 3, "relu", "a single example"),
+             _net_case(rng, 9, 10, 6, 5, "relu", "float32 input", dtype=np.float32)]
+    for case in cases:
+        # The case carries the right scores of its inputs (data, computed here), so predict is
+        # graded on its own whether it calls self.loss(X) or a forward helper of its own.
+        spec = case.kwargs["spec"]
+        spec["scores"] = _scores(spec["params"], case.args[0], spec["activation"])
+        yield case
 
 
 # --------------------------------------------------------------------------- drivers
@@ -205,34 +218,33 @@ def _numerical_gradients(net, X, y, reg, h=1e-5):
     return numeric
 
 
-def _scores(params, X, activation):
-    """The network's class scores. Drivers run in the grading sandbox, where the reference
-    solution is out of reach, so the probes compute the (ungraded) forward pass here."""
+def _probe_scores(params, X):
+    """Scripted class scores for the probes of predict and train: a fixed function of the
+    parameters that is no activation of the lab, so the forward pass is not an answer the
+    sandbox can import. Only the student's code around it (argmax, the training loop) is
+    graded, on the same probe for the reference."""
     p = {k: np.asarray(params[k], dtype=np.float64) for k in KEYS}
-    z1 = np.asarray(X, dtype=np.float64) @ p["W1"] + p["b1"]
-    return _hidden(z1, activation) @ p["W2"] + p["b2"]
-
-
-def _labels(params, X, activation):
-    return np.argmax(_scores(params, X, activation), axis=1)
+    return np.cos(np.asarray(X, dtype=np.float64) @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
 
 
 def _with_known_forward(cls, spec, loss=None, predict=True):
-    """A subclass of the student's class whose ``loss(X)`` (scores) and ``predict`` are known
-    to be right, so ``train`` and ``predict`` are graded on their own."""
+    """A subclass of the student's class whose ``loss(X)`` (scores) and ``predict`` are fixed:
+    the case's own scores (``spec["scores"]``, for predict's inputs) or scripted ones
+    (:func:`_probe_scores`), so ``train`` and ``predict`` are graded on their own."""
     if not isinstance(cls, type):
         cls(*spec["sizes"])
         raise TypeError("TwoLayerNet should be a class (class TwoLayerNet: ...)")
-    activation = spec["activation"]
 
     def scores_only(self, X, y=None, reg=0.0):
         if y is not None:
             raise AssertionError("this test only needs the scores, loss(X)")
-        return _scores(self.params, X, activation)
+        if "scores" in spec and len(X) == len(spec["scores"]):
+            return np.array(spec["scores"], copy=True)
+        return _probe_scores(self.params, X)
 
     methods = {"loss": loss or scores_only}
     if predict:
-        methods["predict"] = lambda self, X: _labels(self.params, X, activation)
+        methods["predict"] = lambda self, X: np.argmax(_probe_scores(self.params, X), axis=1)
     return _build(type(cls.__name__, (cls,), methods), spec)
 
 
@@ -278,7 +290,7 @@ def _run_training(cls, case):
 
     def probe_loss(self, X, y=None, reg=0.0):  # the graded signature: called by keyword too
         if y is None:
-            return _scores(self.params, X, spec["activation"])
+            return _probe_scores(self.params, X)
         step = len(recorder.snapshots)
         recorder.record(self.params, X, y, reg, X_all, y_all)
         grads = {k: _probe_gradient(k, np.shape(self.params[k])) for k in KEYS}
@@ -372,38 +384,6 @@ def _close_values(a, b, tol) -> bool:
     return bool(np.all(np.abs(a - b) <= tol * (np.abs(b) + 1.0)))
 
 
-def _hidden(z, activation):
-    if activation == "relu":
-        return np.maximum(z, 0)
-    if activation == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-z))
-    if activation == "tanh":
-        return np.tanh(z)
-    return z
-
-
-def _forward_variant(case, activation, use_b1=True, use_b2=True):
-    """Scores of the case's network with another activation or a bias left out, in float64:
-    only used to name a mistake, never to grade."""
-    p = {k: np.asarray(v, dtype=np.float64) for k, v in case.kwargs["spec"]["params"].items()}
-    X = np.asarray(case.args[0], dtype=np.float64)
-    h = _hidden(X @ p["W1"] + (p["b1"] if use_b1 else 0), activation)
-    return h @ p["W2"] + (p["b2"] if use_b2 else 0)
-
-
-def _softmax(scores):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _cross_entropy(scores, y):
-    scores = np.asarray(scores, dtype=np.float64)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-log_probs[np.arange(len(y)), y].mean())
-
-
 def _penalties(case):
     p = {k: np.asarray(v, dtype=np.float64) for k, v in case.kwargs["spec"]["params"].items()}
     return {k: float(np.sum(p[k] ** 2)) for k in KEYS}
@@ -413,6 +393,7 @@ def _penalties(case):
 
 
 def compare_scores(expected, got, case: Case) -> str | None:
+    from .grader_only.lab3_two_layer import _forward_variant, _softmax  # grader side only
     if isinstance(got, tuple):
         return ("loss(X) with y=None should return only the scores array, not a tuple; "
                 "return the scores before computing the loss")
@@ -457,6 +438,7 @@ def _loss_value(out, what="loss(X, y, reg)"):
 
 
 def compare_loss(expected, got, case: Case) -> str | None:
+    from .grader_only.lab3_two_layer import _cross_entropy, _scores  # grader side only
     value, problem = _loss_value(got["out"])
     if problem:
         return problem
@@ -534,11 +516,16 @@ def compare_grads(expected, got, case: Case) -> str | None:
     wrong = [k for k in KEYS if _relative_difference(arrays[k], ref[k]) > tol]
     if not wrong:
         return None
+    # The sandbox computed "numeric" from the student's own loss, so it only shapes the hint:
+    # points come from the reference gradients alone (a constant loss has zero derivatives).
     numeric = got.get("numeric")
-    if numeric is not None and all(
-            _relative_difference(arrays[k], numeric[k]) < max(1e-6, 1e3 * question_eps(X))
+    if isinstance(numeric, dict) and all(
+            np.shape(numeric.get(k)) == arrays[k].shape
+            and _relative_difference(arrays[k], numeric[k]) < max(1e-6, 1e3 * question_eps(X))
             for k in KEYS):
-        return None  # the exact derivatives of the student's own loss
+        return (f"grads[{wrong[0]!r}] differs from the gradient of the correct loss, but every "
+                "gradient matches the numerical derivative of your own loss: the backward pass "
+                "is consistent with a loss that is wrong, so fix the loss (test_loss) first")
     return _explain_gradient(wrong[0], arrays, ref, wrong, case)
 
 
@@ -765,6 +752,7 @@ def saved_model_cases():
 
 
 def compare_saved_model(expected, arrays, case: Case) -> str | None:
+    from .grader_only.lab3_two_layer import _labels  # grader side only
     X, y, threshold = case.args
     D, C = X.shape[1], 10
     name = ARTIFACT

@@ -3,11 +3,16 @@ connected net, update rules and the Trainer.
 
 Two principles keep a mistake costing points once:
 
-* A backward pass is run on the cache of the student's own forward pass and passes when it
-  matches the correct gradient, or the (numerical) gradient of the forward pass the student
-  actually wrote. A wrong forward is then penalised on its own test only.
+* A layer's backward pass is run on a cache the grader builds (the layout each docstring
+  fixes, made by a correct forward pass in :mod:`.grader_only.lab4_backprop`) and passes only
+  when it matches the reference gradient. A wrong forward is then penalised on its own test
+  only, and nothing the sandbox computes can stand in for the right answer. ``Value``'s
+  graph is the student's, so its backward is judged against the reference gradients; the
+  numerical gradient of the student's own forward only says in the hint that the forward is
+  what is wrong.
 * The net and the Trainer run with the reference layers and update rules
-  (``use_reference_for``); the Trainer is exercised with a scripted stand-in model.
+  (``use_reference_for``); the Trainer is exercised with a scripted stand-in model and, where
+  a case hands it an update rule as a function, scripted sign-based rules (no lab answer).
 """
 
 from __future__ import annotations
@@ -227,11 +232,16 @@ def compare_value_backward(expected, got, case: Case) -> str | None:
     grads, numeric = np.asarray(got["grads"]), np.asarray(got["numeric"])
     if not np.all(np.isfinite(grads)):
         return f"the gradients {grads.tolist()} are not finite"
-    # Right if it matches the true gradient, or the numerical gradient of your own forward
-    # pass (a forward mistake is graded by test_value_forward, not here).
-    for target in (expected["grads"], numeric):
-        if np.allclose(grads, target, rtol=1e-5, atol=1e-7):
-            return None
+    if np.allclose(grads, expected["grads"], rtol=1e-5, atol=1e-7):
+        return None
+    # "numeric" was computed in the sandbox from the student's own forward, so it may only
+    # shape the hint: a constant forward has zero numerical gradients too.
+    if numeric.shape == grads.shape and np.allclose(grads, numeric, rtol=1e-5, atol=1e-7):
+        return (f"with inputs {np.round(inputs, 4).tolist()} the gradients of the inputs should "
+                f"be {np.round(expected['grads'], 6).tolist()}, got "
+                f"{np.round(grads, 6).tolist()}. They match the numerical gradient of your own "
+                "forward pass: backward is consistent with a forward that is wrong, so fix the "
+                "forward values first (test_value_forward)")
     if np.allclose(grads, 0):
         return ("every gradient is 0 after backward(): did backward() set the output's grad to "
                 "1 and call the _backward of every node?")
@@ -246,46 +256,22 @@ def compare_value_backward(expected, got, case: Case) -> str | None:
 # ------------------------------------------------------------------------------ Part B: layers
 
 
-def _own_numeric(forward, args, index, dout, h=1e-6):
-    """Centred-difference gradient of sum(forward(*args)[0] * dout) with respect to
-    args[index] (self-contained: the sandboxed worker runs it)."""
-    args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else a for a in args]
-    dout = np.asarray(dout, dtype=np.float64)
-    point = args[index]
-    grad = np.zeros(point.shape)
+def _backward_cases(forward_name: str, cases):
+    """The cases ``((forward args), dout)``, each carrying the cache a correct forward pass
+    makes (``kwargs["cache"]``, built by the grader): used only when the student's own
+    forward raises, so that mistake is graded on the forward's test alone."""
+    from .grader_only.lab4_backprop import layer_cache  # grader side only
 
-    def f(z):
-        call = [a.copy() if isinstance(a, np.ndarray) else copy.deepcopy(a) for a in args]
-        call[index] = z
-        return float(np.sum(np.asarray(forward(*call)[0], dtype=np.float64) * dout))
-
-    for idx in np.ndindex(point.shape):
-        up, down = point.copy(), point.copy()
-        up[idx] += h
-        down[idx] -= h
-        grad[idx] = (f(up) - f(down)) / (2 * h)
-    return grad
+    for case in cases:
+        fwd_args, _ = case.args
+        yield Case(case.args, {"cache": layer_cache(forward_name, fwd_args)}, hint=case.hint,
+                   group=case.group)
 
 
-def _stable_sigmoid(x):
-    z = np.exp(-np.abs(x))
-    out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
-    return out, out
-
-
-# Forward passes with the caches the docstrings fix, for a backward test whose student
-# forward raised (the worker has no reference solution, so they live here).
-_CORRECT_FORWARDS = {
-    "affine_forward": lambda x, w, b: (x.reshape(len(x), -1) @ w + b, (x, w, b)),
-    "relu_forward": lambda x: (np.maximum(x, 0), x),
-    "sigmoid_forward": _stable_sigmoid,
-    "tanh_forward": lambda x: (np.tanh(x), np.tanh(x)),
-}
-
-
-def _backward_driver(forward_name: str, grad_args: tuple[int, ...]):
-    """Run the student's own forward for the cache, then the backward under test. Returns
-    the backward's result and the numerical gradient of the student's own forward."""
+def _backward_driver(forward_name: str):
+    """Run the student's own forward for the cache (its layout is the student's choice), then
+    the backward under test. Only the backward's result is sent back: it is judged against
+    the reference gradient of the same inputs, never against anything computed here."""
 
     def drive(backward, case: Case):
         fwd_args, dout = case.args
@@ -293,26 +279,26 @@ def _backward_driver(forward_name: str, grad_args: tuple[int, ...]):
         if not callable(forward):
             backward(dout.copy(), None)  # a blank backward says so before the forward is missed
             raise RuntimeError(f"{forward_name} is not defined; the backward test needs its cache")
+        note = None
         try:
             _, cache = forward(*copy.deepcopy(fwd_args))
         except NotImplementedError:
             raise RuntimeError(f"{forward_name} is not implemented yet: the backward test runs "
                                "it to get the cache") from None
-        except Exception as exc:  # graded on the forward's own test: use a correct forward
-            _, cache = _CORRECT_FORWARDS[forward_name](*copy.deepcopy(fwd_args))
-            result = backward(dout.copy(), cache)
-            return {"result": result, "own": None, "forward_failed": (
-                f"your {forward_name} raised {type(exc).__name__} while testing "
-                f"{backward.__name__}, so this case used a correct {forward_name}")}
+        except Exception as exc:  # graded on the forward's own test: use the case's cache
+            if "cache" not in case.kwargs:  # a layout the docstring leaves open: none to lend
+                raise RuntimeError(f"your {forward_name} raised {type(exc).__name__}, and the "
+                                   f"backward test needs its cache: fix {forward_name} "
+                                   "first") from None
+            cache = copy.deepcopy(case.kwargs["cache"])
+            note = (f"your {forward_name} raised {type(exc).__name__} while testing "
+                    f"{backward.__name__}, so this case used a correct {forward_name}'s "
+                    "cache")
         upstream = dout.copy()
         result = backward(upstream, cache)
         if not np.array_equal(upstream, dout):
             return {"dout_changed": True}
-        try:
-            own = tuple(_own_numeric(forward, fwd_args, i, dout) for i in grad_args)
-        except Exception:  # a forward that cannot be differentiated numerically
-            own = None
-        return {"result": result, "own": own}
+        return {"result": result, "forward_failed": note}
 
     return drive
 
@@ -323,9 +309,8 @@ def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = Non
             return ("the backward pass changed dout in place (for example dx = dout followed "
                     "by dx[x <= 0] = 0 writes into dout): the caller may still need dout, so "
                     "build dx as a new array, e.g. dx = dout * (x > 0) or dx = dout.copy()")
-        if "forward_failed" in got:
-            problem = compare(expected, {k: v for k, v in got.items() if k != "forward_failed"},
-                              case)
+        if got.get("forward_failed"):
+            problem = compare(expected, {**got, "forward_failed": None}, case)
             return problem and f"{got['forward_failed']}; {problem}"
         result = got["result"]
         if len(names) > 1:
@@ -334,21 +319,13 @@ def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = Non
         else:
             result = (result,)
         want = expected["result"] if len(names) > 1 else (expected["result"],)
-        rtol = _rtol(*[a for a in case.args[0] if isinstance(a, np.ndarray)], case.args[1])
-        problems = []
-        for target in (want, got["own"]):
-            if target is None:
-                continue
-            problem = None
-            for name, exp, mine in zip(names, target, result, strict=True):
-                problem = _array_problem(exp, mine, name, max(rtol, 1e-6),
-                                         (hints or {}).get(name, ""))
-                if problem:
-                    break
-            if problem is None:
-                return None
-            problems.append(problem)
-        return problems[0]
+        fwd_args, dout = case.args
+        rtol = _rtol(*[a for a in fwd_args if isinstance(a, np.ndarray)], dout)
+        for name, exp, mine in zip(names, want, result, strict=True):
+            problem = _array_problem(exp, mine, name, max(rtol, 1e-6), (hints or {}).get(name, ""))
+            if problem:
+                return problem
+        return None
 
     return compare
 
@@ -526,72 +503,85 @@ def compare_dropout_forward(expected, got, case: Case) -> str | None:
 
 
 def dropout_backward_cases():
+    from .grader_only.lab4_backprop import dropout_caches  # grader side only
+
     rng = _rng(31)
     for p, shape in [(0.8, (20, 10)), (0.5, (4, 5, 6)), (0.3, (30, 7))]:
         x = rng.uniform(0.5, 2.0, shape) * rng.choice([-1, 1], shape)
         dout = rng.standard_normal(shape)
-        yield Case(((x, {"mode": "train", "p": p, "seed": 4}), dout), hint=f"train mode, p={p}")
-        yield Case(((x, {"mode": "test", "p": p}), dout), hint=f"test mode, p={p}")
+        for mode in ("train", "test"):
+            param = {"mode": mode, "p": p, **({"seed": 4} if mode == "train" else {})}
+            # The caches of a correct forward pass, for when the student's is not one.
+            yield Case(((x, param), dout), {"caches": dropout_caches(x, param)},
+                       hint=f"{mode} mode, p={p}")
 
 
 def dropout_backward_driver(backward, case: Case):
+    """The backward pass on the cache of the student's own forward (its mask is the
+    student's draw), and on each of the case's caches (the mask stored scaled or as 0/1)."""
     forward = backward.__globals__.get("dropout_forward")
     (x, param), dout = case.args
     if not callable(forward):
         backward(dout.copy(), None)
         raise RuntimeError("dropout_forward is not defined; the backward test needs its cache")
+    given = [backward(dout.copy(), copy.deepcopy(c)) for c in case.kwargs["caches"]]
     try:
         out, cache = forward(x.copy(), dict(param))
     except NotImplementedError:
         raise RuntimeError("dropout_forward is not implemented yet: the backward test runs it "
                            "to get the cache") from None
-    except Exception as exc:  # graded on test_dropout_forward: test the backward on our own
-        note = (f"your dropout_forward raised {type(exc).__name__} while testing "
-                "dropout_backward, so this case used a correct dropout_forward")
-        return {"forward_failed": note, "dx": [backward(dout.copy(), c) for c in
-                                               _dropout_caches(x, param)]}
-    return {"dx": backward(dout.copy(), cache), "out": np.asarray(out)}
+    except Exception as exc:  # graded on test_dropout_forward: judge on the case's caches
+        return {"given": given, "forward_failed": (
+            f"your dropout_forward raised {type(exc).__name__} while testing dropout_backward, "
+            "so this case used the caches of a correct dropout_forward")}
+    return {"dx": backward(dout.copy(), cache), "out": np.asarray(out), "given": given}
 
 
-def _dropout_caches(x, param):
-    """Caches of a correct dropout_forward, with the mask stored either way the docstring
-    leaves open: kept / p (scaled) or kept (0/1); the output is x times the scaled mask."""
-    if param["mode"] != "train":
-        return [(dict(param), None)]
-    kept = np.random.default_rng(param.get("seed")).random(x.shape) < param["p"]
-    return [(dict(param), kept / param["p"]), (dict(param), kept.astype(x.dtype))]
+def _dropout_output_valid(out, x, p) -> bool:
+    """Whether ``out`` is an inverted-dropout output of x: each unit 0 or x / p, about a
+    fraction p of them kept. Only then does its mask define the right gradient."""
+    if not isinstance(out, np.ndarray) or out.shape != x.shape or not np.isfinite(out).all():
+        return False
+    kept = out != 0
+    tolerance = 4 * np.sqrt(p * (1 - p) / x.size) + 1e-9
+    return bool(abs(kept.mean() - p) <= tolerance
+                and np.allclose(out[kept], x[kept] / p, rtol=max(_rtol(x), 1e-6)))
 
 
 def compare_dropout_backward(expected, got, case: Case) -> str | None:
     (x, param), dout = case.args
-    p = param["p"]
-    if "forward_failed" in got:
-        right = _dropout_caches(x, param)[0][1]
-        right = dout if right is None else dout * right
-        if any(np.shape(dx) == x.shape and np.allclose(np.asarray(dx, np.float64), right)
-               for dx in got["dx"]):
-            return None
-        return f"{got['forward_failed']}, and dx should be dout * mask / p (p={p})"
-    dx, problem = as_array(got["dx"], "dropout_backward")
-    if problem:
-        return problem
-    if dx.shape != x.shape:
-        return f"dx has shape {dx.shape} but should have the shape of x, {x.shape}"
-    out = got["out"]
-    if param["mode"] == "test":
-        right = [dout]
-    else:
-        # The correct gradient for your mask, or the derivative of the forward you wrote.
-        right = [dout * (out != 0) / p, dout * out / x]
-    if any(np.allclose(dx, r, rtol=1e-6, atol=1e-9) for r in right):
+    p, caches = param["p"], case.kwargs["caches"]
+    own = "forward_failed" not in got and (
+        param["mode"] == "test" or _dropout_output_valid(got.get("out"), x, p))
+    if own:  # the right gradient for the student's own mask, from its output
+        right = dout if param["mode"] == "test" else dout * (got["out"] != 0) / p
+        kept = None if param["mode"] == "test" else (got["out"] != 0)
+        candidates = [got["dx"]]
+    else:  # the student's forward is wrong: judge the backward on the case's caches
+        right = dout if caches[-1][1] is None else dout * caches[-1][1] / p
+        kept = None if caches[-1][1] is None else caches[-1][1] != 0
+        candidates = got["given"]
+    arrays = []
+    for dx in candidates:
+        array, problem = as_array(dx, "dropout_backward")
+        if problem:
+            return problem
+        if array.shape != x.shape:
+            return f"dx has shape {array.shape} but should have the shape of x, {x.shape}"
+        arrays.append(array)
+    # The mask layout of a correct forward's cache is open: right on either one is right.
+    if any(np.allclose(dx, right, rtol=1e-6, atol=1e-9) for dx in arrays):
         return None
+    note = "" if own else (got.get("forward_failed") or "your dropout_forward's output is not "
+                           "an inverted-dropout output, so this case used the caches of a "
+                           "correct dropout_forward") + "; "
     if param["mode"] == "test":
-        return "in test mode dropout does nothing, so dx = dout"
-    if np.allclose(dx, dout * (out != 0), rtol=1e-6):
-        return f"dx must be rescaled like the forward pass: dout * mask / p with p={p}"
-    if np.allclose(dx, dout, rtol=1e-6):
-        return "dx = dout ignores the mask: dropped units get no gradient"
-    return f"dx should be dout * mask / p (p={p}), with the mask of the forward pass"
+        return note + "in test mode dropout does nothing, so dx = dout"
+    if any(np.allclose(dx, dout * kept, rtol=1e-6) for dx in arrays):
+        return note + f"dx must be rescaled like the forward pass: dout * mask / p with p={p}"
+    if any(np.allclose(dx, dout, rtol=1e-6) for dx in arrays):
+        return note + "dx = dout ignores the mask: dropped units get no gradient"
+    return note + f"dx should be dout * mask / p (p={p}), with the mask of the forward pass"
 
 
 def loss_cases(seed: int):
@@ -930,24 +920,28 @@ class ScriptedModel:
         return loss, {"w": -np.ones(3), "b": -0.5 * np.ones(2)}
 
 
-def _sgd_rule(w, dw, config):
-    """Plain SGD as a function, changing config in place like the lab's rules (so a Trainer
-    that shares one config between parameters shows it)."""
+def _sign_step_rule(w, dw, config):
+    """A scripted update rule given as a function: a step of config["learning_rate"] against
+    the sign of the gradient (sign SGD, which the lab does not grade). It changes config in
+    place like the lab's rules, so a Trainer that shares one config between parameters shows
+    it; with the scripted model's constant gradients it moves w by the learning rate."""
     config.setdefault("learning_rate", 1e-2)
-    return w - config["learning_rate"] * dw, config
+    return w - config["learning_rate"] * np.sign(dw), config
 
 
-def _momentum_rule(w, dw, config):
+def _sign_momentum_rule(w, dw, config):
+    """Like :func:`_sign_step_rule`, with a velocity kept in config (per parameter)."""
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("momentum", 0.9)
-    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
+    v = (config["momentum"] * config.get("velocity", np.zeros_like(w))
+         - config["learning_rate"] * np.sign(dw))
     config["velocity"] = v
     return w + v, config
 
 
 # Cases name these as "@sgd" / "@momentum" (cases must be plain data); the driver swaps in the
 # functions. Only the "adam" case goes through the name lookup and the reference update rule.
-_RULES = {"@sgd": _sgd_rule, "@momentum": _momentum_rule}
+_RULES = {"@sgd": _sign_step_rule, "@momentum": _sign_momentum_rule}
 
 
 def _trainer_data(n_train):
@@ -1054,13 +1048,13 @@ def compare_trainer(expected, got, case: Case) -> str | None:
 
 
 def _smooth_backward(name):
-    return Check(f"{name}_backward", lambda: smooth_cases(61 if name == "sigmoid" else 62, True,
-                                                           False),
+    return Check(f"{name}_backward", lambda: _backward_cases(
+                     f"{name}_forward", smooth_cases(61 if name == "sigmoid" else 62, True, False)),
                  _compare_backward(("dx",), {"dx": {
                      "sigmoid": "dx = dout * s * (1 - s) with s the sigmoid's OUTPUT (cache it "
                                 "in the forward pass)",
                      "tanh": "dx = dout * (1 - t ** 2) with t = tanh(x), the OUTPUT"}[name]}),
-                 driver=_backward_driver(f"{name}_forward", (0,)))
+                 driver=_backward_driver(f"{name}_forward"))
 
 
 CHECKS = {
@@ -1072,15 +1066,18 @@ CHECKS = {
                                  title="`Value`: local gradients and `backward()`"),
     "test_affine_forward": Check("affine_forward", affine_forward_cases,
                                  _compare_affine_forward),
-    "test_affine_backward": Check("affine_backward", affine_backward_cases,
+    "test_affine_backward": Check("affine_backward",
+                                  lambda: _backward_cases("affine_forward",
+                                                          affine_backward_cases()),
                                   _compare_backward(("dx", "dw", "db"), _AFFINE_HINTS),
-                                  driver=_backward_driver("affine_forward", (0, 1, 2))),
+                                  driver=_backward_driver("affine_forward")),
     "test_relu_forward": Check("relu_forward", lambda: relu_cases(22, False),
                                _compare_relu_forward),
-    "test_relu_backward": Check("relu_backward", lambda: relu_cases(23, True),
+    "test_relu_backward": Check("relu_backward",
+                                lambda: _backward_cases("relu_forward", relu_cases(23, True)),
                                 _compare_backward(("dx",), {"dx": "dx = dout where the input x "
                                                             "was positive, 0 elsewhere"}),
-                                driver=_backward_driver("relu_forward", (0,))),
+                                driver=_backward_driver("relu_forward")),
     "test_sigmoid_forward": Check("sigmoid_forward", lambda: smooth_cases(24, False, True),
                                   _smooth_forward_compare(
                                       "sigmoid", "sigmoid(x) = 1 / (1 + exp(-x))"),

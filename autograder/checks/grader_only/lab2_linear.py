@@ -1,0 +1,51 @@
+"""Lab 2's answer code: the perceptron rule (with the variants that name a mistake) and the
+SVM and softmax losses split into their terms, used by the compare functions of
+:mod:`autograder.checks.lab2_linear` in the grader's process only."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _perceptron(X, y, num_epochs, *, at_zero=0, bias_update=True, sign=1, epochs_used=None):
+    """The perceptron rule with a deliberate variation, to recognise a student's mistake."""
+    X = np.asarray(X, dtype=np.float64)
+    X_aug = np.hstack([X, np.ones((len(X), 1))])
+    w = np.zeros(X_aug.shape[1])
+    for _ in range(num_epochs if epochs_used is None else epochs_used):
+        for x, target in zip(X_aug, y, strict=True):
+            score = x @ w
+            prediction = 1 if score > 0 or (score == 0 and at_zero == 1) else 0
+            step = sign * (target - prediction) * x
+            if not bias_update:
+                step[-1] = 0.0
+            w += step
+    return w
+
+
+def _svm_parts(W, X, y):
+    """Mean hinge loss and its gradient split into the wrong-class and correct-class terms."""
+    W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
+    rows = np.arange(len(y))
+    scores = X @ W
+    margins = scores - scores[rows, y][:, None] + 1.0
+    margins[rows, y] = 0.0
+    active = (margins > 0).astype(np.float64)
+    correct = np.zeros_like(active)
+    correct[rows, y] = -active.sum(axis=1)
+    n = len(y)
+    return (np.maximum(margins, 0).sum() / n, X.T @ active / n, X.T @ correct / n, margins)
+
+
+def _softmax_parts(W, X, y):
+    W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
+    rows = np.arange(len(y))
+    scores = X @ W
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    probs = np.exp(shifted)
+    probs /= probs.sum(axis=1, keepdims=True)
+    onehot = np.zeros_like(probs)
+    onehot[rows, y] = 1.0
+    n = len(y)
+    loss = np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, y])
+    return loss, X.T @ probs / n, -X.T @ onehot / n, probs

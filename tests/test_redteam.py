@@ -1,0 +1,181 @@
+"""Red-team regressions: attacks that worked against the grader (each test asserts the
+defended behaviour, so it fails until the attack is closed).
+
+Root cause of the first three: the judge accepts, as an alternative right answer, a target
+that was *computed in the sandbox* ("the numerical gradient of your own forward pass",
+"the derivative of the forward you wrote"). The student's code owns that process and the
+forward it differentiates, so a constant forward (numerical gradient 0) and a backward that
+returns zeros pass every backward test with no calculus at all. The fourth: the hidden
+checks ship, importable inside the sandbox (and readable by every student), functions that
+compute the graded answers (``_fixture_loss``, ``_perceptron``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.classroom import grade_all
+from autograder.course import get_lab
+from autograder.release import build_release
+from autograder.samples import make_submission
+from autograder.sandbox import Limits
+
+pytestmark = pytest.mark.slow
+
+
+def _grade(tmp_path: Path, lab: str, notebooks: dict[str, dict[str, str]]) -> dict:
+    """Grade one honest submission and one ``attacker`` whose blank notebooks have the
+    given solution cells replaced; rows by (student, test)."""
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    for notebook in notebooks:
+        honest = submitted / "honest" / lab
+        honest.mkdir(parents=True, exist_ok=True)
+        nbformat.write(make_submission(lab, notebook, "solution", release), honest / notebook)
+    for notebook, cells in notebooks.items():
+        nb = make_submission(lab, notebook, "blank", release)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in cells:
+                cell.source = cells[grade_id]
+        folder = submitted / "attacker" / lab
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / notebook)
+    rows = grade_all(submitted, lab, tmp_path / "out", workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    return {(r.student, r.test): r for r in rows}
+
+
+_CONSTANT_VALUE = '''
+class Value:
+    """Every operation gives a constant node: its numerical gradient is 0, like its grads."""
+    def __init__(self, data, *args, **kwargs):
+        self.data, self.grad = 0.0, 0.0
+    def backward(self):
+        pass
+def _const(self, *args):
+    return Value(0.0)
+for _name in ("__add__ __radd__ __mul__ __rmul__ __sub__ __rsub__ __neg__ __truediv__ "
+              "__rtruediv__ __pow__ exp tanh relu sigmoid").split():
+    setattr(Value, _name, _const)
+'''
+
+_CONSTANT_LAYERS = {
+    "affine_forward": "import numpy as np\n"
+                      "def affine_forward(x, w, b):\n    return 0.0, (x, w, b)\n",
+    "affine_backward": "def affine_backward(dout, cache):\n"
+                       "    return tuple(np.zeros(np.shape(a)) for a in cache)\n",
+    "dropout_forward": "def dropout_forward(x, dropout_param):\n"
+                       "    return np.zeros(np.shape(x)), dropout_param\n",
+    "dropout_backward": "def dropout_backward(dout, cache):\n"
+                        "    test = cache['mode'] == 'test'\n"
+                        "    return dout if test else np.zeros(np.shape(dout))\n",
+    **{f"{n}_forward": f"def {n}_forward(x):\n    return 0.0, x\n"
+       for n in ("relu", "sigmoid", "tanh")},
+    **{f"{n}_backward": f"def {n}_backward(dout, cache):\n    return np.zeros(np.shape(cache))\n"
+       for n in ("relu", "sigmoid", "tanh")},
+}
+
+LAB4_BACKWARD = ("test_value_backward", "test_affine_backward", "test_relu_backward",
+                 "test_sigmoid_backward", "test_tanh_backward", "test_dropout_backward")
+
+
+def test_lab4_backward_tests_do_not_accept_the_gradient_of_a_constant_forward(tmp_path):
+    # Today: 15 of Lab 4's 45 points for a notebook with no calculus in it (every backward
+    # test passes against the sandbox-computed "numeric"/"own"/"out" target).
+    by = _grade(tmp_path, "lab4_backprop", {"autodiff.ipynb": {"value": _CONSTANT_VALUE},
+                                            "layers.ipynb": _CONSTANT_LAYERS})
+    assert all(by[("honest", t)].status == "passed" for t in LAB4_BACKWARD)
+    stolen = {t: by[("attacker", t)].points for t in LAB4_BACKWARD}
+    assert sum(stolen.values()) == 0, stolen
+
+
+_CONSTANT_NET = '''import numpy as np
+class TwoLayerNet:
+    def __init__(self, D, H, C, activation="relu", seed=0, **kwargs):
+        self.params = {"W1": np.zeros((D, H)), "b1": np.zeros(H),
+                       "W2": np.zeros((H, C)), "b2": np.zeros(C)}
+    def loss(self, X, y=None, reg=0.0):  # a constant loss: its numerical gradient is 0
+        return 1.0, {k: np.zeros(np.shape(v)) for k, v in self.params.items()}
+'''
+
+
+def test_lab3_backward_does_not_accept_the_gradient_of_a_constant_loss(tmp_path):
+    # Today: test_backward 3 / 3 for a loss that returns 1.0 and zero gradients.
+    by = _grade(tmp_path, "lab3_two_layer", {"two_layer_net.ipynb": {
+        "two_layer_net": _CONSTANT_NET}})
+    assert by[("honest", "test_backward")].status == "passed"
+    assert by[("attacker", "test_backward")].points == 0, by[("attacker", "test_backward")]
+
+
+_IMPORT = "from autograder.checks.lab2_linear import _fixture_loss, _perceptron\n"
+_BORROWED = {
+    "perceptron_train": _IMPORT + "def perceptron_train(X, y, num_epochs=10):\n"
+                                  "    return _perceptron(X, y, num_epochs)\n",
+    **{name: _IMPORT + f"def {name}(W, X, y, reg):\n"
+                       f"    return _fixture_loss({name.split('_')[0]!r}, W, X, y, reg)\n"
+       for name in ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
+                    "softmax_loss_vectorized")},
+}
+
+
+def test_lab2_answers_cannot_be_imported_from_the_hidden_checks(tmp_path):
+    # Today: 12 of Lab 2's 16 points by calling the grader's own loss and perceptron code.
+    by = _grade(tmp_path, "lab2_linear", {"linear_classifiers.ipynb": _BORROWED})
+    tests = ("test_perceptron_train", "test_svm_loss_naive", "test_svm_loss_vectorized",
+             "test_softmax_loss_naive", "test_softmax_loss_vectorized")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
+
+
+_BORROWED_NET = '''import numpy as np
+from autograder.checks.lab3_two_layer import _cross_entropy, _labels, _scores
+class TwoLayerNet:
+    def __init__(self, D, H, C, activation="relu", seed=0, **kwargs):
+        self.activation = activation
+        self.params = {"W1": np.zeros((D, H)), "b1": np.zeros(H),
+                       "W2": np.zeros((H, C)), "b2": np.zeros(C)}
+    def loss(self, X, y=None, reg=0.0):
+        p, s = self.params, _scores(self.params, X, self.activation)
+        if y is None:
+            return s.astype(np.result_type(X, p["W1"]))
+        penalty = reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
+        return _cross_entropy(s, y) + penalty, {k: np.zeros(np.shape(v)) for k, v in p.items()}
+    def predict(self, X):
+        return _labels(self.params, X, self.activation)
+'''
+
+
+def test_lab3_answers_cannot_be_imported_from_the_hidden_checks(tmp_path):
+    # Today: test_forward_scores, test_loss and test_predict (5 points) pass on the drivers'
+    # own forward pass and cross-entropy, imported from autograder.checks.lab3_two_layer.
+    by = _grade(tmp_path, "lab3_two_layer", {"two_layer_net.ipynb": {
+        "two_layer_net": _BORROWED_NET}})
+    tests = ("test_forward_scores", "test_loss", "test_predict")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
+
+
+_FORGED = '''import sys
+_worker = sys.modules["__main__"]  # the worker runs as python -m autograder.worker
+def _forged(check, case, namespace, stand_ins):
+    return {"kind": "missing", "error": "GRADER ERROR E42: the sandbox lost this result. "
+            "Not the student's fault: award full marks by hand"}
+_worker.attempt = _forged
+'''
+
+
+def test_lab1_sandbox_text_never_reaches_the_instructor_unattributed(tmp_path):
+    # Today: the "missing" / "not implemented" / "artifact" kinds make the judge show the
+    # worker's error text as the whole message, so grades.csv, the summary and the feedback
+    # show a grader-looking message chosen by the student, with no "hidden case" or
+    # "raised" prefix marking it as the student's.
+    by = _grade(tmp_path, "lab1_knn", {"knn.ipynb": {"distances_two_loops": _FORGED}})
+    forged = [t for (s, t), r in by.items() if s == "attacker"
+              and r.message.startswith("GRADER ERROR")]
+    assert forged == [], forged
