@@ -159,14 +159,16 @@ def ranking(lab_name: str, honest: dict[str, set[str]], result) -> tuple[dict, d
             continue
         scores = {frozenset((p.a, p.b)): p.score for p in result.pairs if p.unit == unit}
         owner, _, function = unit.rpartition(".")
-        writers, seen = [], set()
+        writers, seen = [], []
         for s, names in honest.items():
-            # An alternative that restates a whole class for one method shares the others
-            # with the solution verbatim: one version, not two independent ones.
-            text = result.sources.get(s, {}).get(unit)
-            version = tuple(tokens(text)) if text is not None else None
-            if (owner or function) in names and version not in seen:
-                seen.add(version)
+            # Versions that share half their lines verbatim have one origin, not two writers:
+            # an alternative restating a whole class for one method, or two that both hold
+            # micrograd's published Value code.
+            lines = {ln.strip() for ln in result.sources.get(s, {}).get(unit, "").splitlines()
+                     if ln.strip()}
+            if (owner or function) in names and not any(
+                    len(lines & other) >= len(lines) / 2 for other in seen):
+                seen.append(lines)
                 writers.append(s)
         if len(writers) < 2:
             continue
