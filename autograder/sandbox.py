@@ -152,7 +152,21 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
     q = shlex.quote
     root = NEW_ROOT
     lines = ["mount --make-rprivate /",
-             f"mount -t tmpfs -o mode=755,size=1m nnlabs-root {root}"]
+             f"mount -t tmpfs -o mode=755,size=1m nnlabs-root {root}",
+             f"mkdir {root}/dev {root}/proc {root}/tmp {root}{WORKDIR} {root}/.old"]
+    # One tmpfs for the working folder and /tmp, so together they stay under disk_mb. It is
+    # mounted before the kept folders are bound, so a checkout under /tmp stays visible.
+    scratch = f"{root}/.scratch"
+    lines += [f"mkdir {scratch}",
+              f"mount -t tmpfs -o size={int(disk_mb)}m,mode=755,nosuid,nodev nnlabs-work "
+              f"{scratch}",
+              f"mkdir {scratch}/work && mkdir -m 1777 {scratch}/tmp",
+              f"cp -R {q(str(job_dir))}/. {scratch}/work/"]
+    if owner is not None:
+        lines.append(f"chown -R {owner}:{owner} {scratch}/work")
+    lines += [f"mount --bind {scratch}/work {root}{WORKDIR}",
+              f"mount --bind {scratch}/tmp {root}/tmp",
+              f"umount {scratch}", f"rmdir {scratch}"]
     for path in kept_paths():
         inside = q(root + str(path))
         lines += [f"mkdir -p {inside}", f"mount --bind {q(str(path))} {inside}",
@@ -164,24 +178,11 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
         if hidden.is_dir():
             lines.append(f"mount -t tmpfs -o ro,size=4k,mode=755 nnlabs-masked "
                          f"{q(root + str(hidden))}")
-    lines.append(f"mkdir {root}/dev {root}/proc {root}/tmp {root}{WORKDIR} {root}/.old")
     for device in ("null", "zero", "urandom"):
         lines += [f"touch {root}/dev/{device}",
                   f"mount --bind /dev/{device} {root}/dev/{device}"]
     lines.append(f"mount -t proc -o nosuid,nodev,noexec proc {root}/proc")
-    # One tmpfs for the working folder and /tmp, so together they stay under disk_mb.
-    scratch = f"{root}/.scratch"
-    lines += [f"mkdir {scratch}",
-              f"mount -t tmpfs -o size={int(disk_mb)}m,mode=755,nosuid,nodev nnlabs-work "
-              f"{scratch}",
-              f"mkdir {scratch}/work && mkdir -m 1777 {scratch}/tmp",
-              f"cp -R {q(str(job_dir))}/. {scratch}/work/"]
-    if owner is not None:
-        lines.append(f"chown -R {owner}:{owner} {scratch}/work")
-    lines += [f"mount --bind {scratch}/work {root}{WORKDIR}",
-              f"mount --bind {scratch}/tmp {root}/tmp",
-              f"umount {scratch}", f"rmdir {scratch}",
-              f"mount -o remount,ro {root}",
+    lines += [f"mount -o remount,ro {root}",
               f"cd {root}", f"{shutil.which('pivot_root')} . .old", "umount -l /.old",
               f"cd {WORKDIR}"]
     return "\n".join(lines) + "\n"
