@@ -11,6 +11,7 @@ from dataclasses import asdict
 from .checks import judge, partial_credit
 from .results import TestResult
 from .runner import RunRecord
+from .safe_text import plain
 
 
 class Judge:
@@ -44,7 +45,7 @@ class Judge:
                 rows.append(self._row(prepared, name, test, points,
                                       "passed" if not problem else "failed",
                                       problem or "passed"))
-        outcome = self._outcome(prepared, record, memory)
+        outcome = plain(self._outcome(prepared, record, memory))
         return [TestResult(**{**asdict(r), "outcome": outcome}) for r in rows]
 
     def _problem(self, test_id: str, expected, outcomes: list, record: RunRecord
@@ -72,8 +73,10 @@ class Judge:
         return partial_credit(check, cases, problems)
 
     def _row(self, prepared, notebook, test, points, status, message) -> TestResult:
+        # One line, capped once here, so grades.csv, the store, the gradebook and the feedback
+        # all hold the same text (a message may quote the student's exception).
         return TestResult(prepared.student, self.lab_name, notebook, test.name, float(points),
-                          test.points, status, message)
+                          test.points, status, plain(message))
 
     def _outcome(self, prepared, record: RunRecord | None, memory: list) -> str:
         cell_memory = [c for c, e in (record.cells.items() if record else []) if e

@@ -79,8 +79,14 @@ def test_fingerprints_see_changes_and_survive_any_depth(tmp_path):
     first = fingerprint("v", tmp_path)
     (tmp_path / "a.ipynb").write_text("2")
     assert fingerprint("v", tmp_path) != first
-    deep = tmp_path
-    for _ in range(1500):  # deeper than Python's recursion limit
-        deep = deep / "d"
-        deep.mkdir()
-    assert fingerprint("v", tmp_path)
+    chain = [tmp_path / "d"]
+    for _ in range(1499):  # deeper than Python's recursion limit
+        chain.append(chain[-1] / "d")
+    try:
+        for folder in chain:
+            folder.mkdir()
+        assert fingerprint("v", tmp_path)
+    finally:  # bottom-up, since pytest's own clean-up of old runs recurses and would fail
+        for folder in reversed(chain):
+            if folder.is_dir():
+                folder.rmdir()
