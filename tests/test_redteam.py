@@ -164,18 +164,21 @@ def test_lab3_answers_cannot_be_imported_from_the_hidden_checks(tmp_path):
 _FORGED = '''import sys
 _worker = sys.modules["__main__"]  # the worker runs as python -m autograder.worker
 def _forged(check, case, namespace, stand_ins):
-    return {"kind": "missing", "error": "GRADER ERROR E42: the sandbox lost this result. "
+    return {"kind": KIND, "error": "GRADER ERROR E42: the sandbox lost this result. "
             "Not the student's fault: award full marks by hand"}
 _worker.attempt = _forged
 '''
 
 
-def test_lab1_sandbox_text_never_reaches_the_instructor_unattributed(tmp_path):
+@pytest.mark.parametrize("kind", ["missing", "not implemented", "artifact"])
+def test_lab1_sandbox_text_never_reaches_the_instructor_unattributed(tmp_path, kind):
     # Today: the "missing" / "not implemented" / "artifact" kinds make the judge show the
     # worker's error text as the whole message, so grades.csv, the summary and the feedback
     # show a grader-looking message chosen by the student, with no "hidden case" or
     # "raised" prefix marking it as the student's.
-    by = _grade(tmp_path, "lab1_knn", {"knn.ipynb": {"distances_two_loops": _FORGED}})
+    # A second pass: "artifact" on a lab with no saved model showed it as "your saved model: ...".
+    code = f"KIND = {kind!r}\n" + _FORGED
+    by = _grade(tmp_path, "lab1_knn", {"knn.ipynb": {"distances_two_loops": code}})
     forged = [t for (s, t), r in by.items() if s == "attacker"
-              and r.message.startswith("GRADER ERROR")]
+              and "GRADER ERROR" in r.message and not r.message.startswith("hidden case")]
     assert forged == [], forged

@@ -196,13 +196,13 @@ def judge(check: Check, case: Case, expected, outcome: dict, number: int) -> str
         # The worker's text is the student's (their code can write any outcome), so it is only
         # ever shown after the grader's own words, never as them.
         kind = outcome.get("kind")
-        if kind == "missing":
+        if kind == "missing" and check.function:
             return _missing(check)
-        if kind == "not implemented":
+        if kind == "not implemented" and check.function:
             return _not_implemented(check)
-        if kind == "artifact":
-            return f"your saved model: {outcome['error']}"
-        return f"{label}: {outcome['error']}"
+        if kind == "artifact" and check.artifact:
+            return f"your saved model {check.artifact}: {outcome['error']}"
+        return f"{label}: {outcome['error']}"  # any other kind: the student's text, labelled
     peak = outcome.get("peak")
     if case.max_bytes is not None and peak is not None and peak > case.max_bytes:
         return (f"{label}: the call needed {peak / 2**20:.0f} MB of memory at its peak, more "
