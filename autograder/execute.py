@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from . import sandbox
-from .checks import Case, Check
+from .checks import Case, Check, exercise
 from .protocol import CasePlan, Job, TestPlan, data_size
 from .runner import RunRecord, run_job
 
@@ -49,7 +49,7 @@ def _reference_helpers():
     return ReferenceHelpers()
 
 
-def plan_test(test_id: str, check: Check, cases: list[Case]) -> TestPlan:
+def plan_test(lab_name: str, test_id: str, check: Check, cases: list[Case]) -> TestPlan:
     """A test as the grader will send it: its cases' inputs and memory budgets (nothing of
     the answers), its helpers and the cap on a helper request's arguments."""
     if check.artifact is not None:  # the worker only reads the file; the judge needs the data
@@ -60,4 +60,4 @@ def plan_test(test_id: str, check: Check, cases: list[Case]) -> TestPlan:
     if cap is None:
         largest = max((data_size(p.args) + data_size(p.kwargs) for p in plans), default=0)
         cap = max(MIN_HELPER_BYTES, HELPER_BYTES_PER_INPUT * largest)
-    return TestPlan(test_id, plans, tuple(check.use_reference_for), cap)
+    return TestPlan(test_id, plans, exercise(lab_name, check), cap)

@@ -136,7 +136,7 @@ class Grader:
                       for name in self.tests if name not in prepared.unreadable
                       for grade_id in self.solution_ids[name])
         expected = self.expected()
-        tests = tuple(plan_test(test_id, self.checks[test_id], expected[test_id][0])
+        tests = tuple(plan_test(self.lab.name, test_id, self.checks[test_id], expected[test_id][0])
                       for test_id in self._test_order(prepared))
         prepared.job = Job(self.lab.name, cells, tests)
         prepared.fingerprint = fingerprint(self.version, folder)

@@ -13,7 +13,6 @@ version of a lab, keeping built folders in a per-user cache.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import logging
 import os
@@ -65,11 +64,14 @@ def _put_environment_on_path() -> None:
 
 
 def install_source(root: Path, lab: Lab) -> None:
-    """Copy the instructor notebooks of ``lab`` into ``root/source/<lab>``."""
+    """Copy the instructor notebooks of ``lab`` into ``root/source/<lab>``: only the
+    notebooks, since the lab's folder also holds its hidden checks and mutants."""
     target = root / "source" / lab.name
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(lab.source_dir, target, ignore=COPY_IGNORE)
+    target.mkdir(parents=True)
+    for notebook in lab.notebooks:
+        shutil.copy2(notebook, target / notebook.name)
 
 
 def generate(api, root: Path, lab: Lab) -> Path:
@@ -116,17 +118,14 @@ def prepare_course(root: Path, lab: Lab, course_id: str = "nnlabs") -> Path:
 
 
 def course_key(lab: Lab, course_id: str) -> str:
-    """A digest of everything a built course folder depends on: the files of the lab's source
-    folder (names and bytes), the course id and nbgrader's version."""
+    """A digest of everything a built course folder depends on: the lab's notebooks (names
+    and bytes), the course id and nbgrader's version."""
     from nbgrader import __version__ as nbgrader_version
 
     digest = hashlib.sha256(f"{nbgrader_version}\0{course_id}\0".encode())
-    for path in sorted(lab.source_dir.rglob("*")):
-        relative = path.relative_to(lab.source_dir)
-        if path.is_file() and not any(fnmatch.fnmatch(part, pattern)
-                                      for part in relative.parts for pattern in IGNORED):
-            digest.update(str(relative).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in lab.notebooks:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -66,14 +66,30 @@ class CasePlan:
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """What the worker does with one case: call the graded ``function`` (or pass it to the
+    ``driver``, named inside the lab's sandbox package), or read the saved ``artifact``.
+    ``helpers``: the graded functions replaced by reference stand-ins meanwhile."""
+
+    function: str | None = None
+    driver: str | None = None
+    artifact: str | None = None
+    helpers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TestPlan:
-    """One hidden test: its cases, and the reference helpers its cases may ask for, with
-    the largest total argument size such a request may have."""
+    """One hidden test: its cases, what the worker does with each, and the largest total
+    argument size of one request for a reference helper."""
 
     id: str
     cases: tuple[CasePlan, ...]
-    helpers: tuple[str, ...] = ()
+    exercise: Exercise = Exercise()
     helper_max_bytes: int = 0
+
+    @property
+    def helpers(self) -> tuple[str, ...]:
+        return self.exercise.helpers
 
 
 @dataclass(frozen=True)
@@ -124,10 +140,16 @@ class CellDone:
 
 @dataclass(frozen=True)
 class RunCase:
+    """One hidden case and what to do with it (:class:`Exercise`'s fields, flattened)."""
+
     test: str
     index: int
     args: tuple
     kwargs: dict
+    function: str | None
+    driver: str | None
+    artifact: str | None
+    helpers: tuple
 
 
 @dataclass(frozen=True)

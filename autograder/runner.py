@@ -203,7 +203,10 @@ class _Run:
         measured = case.max_bytes is not None
         if measured:
             memory.reset()
-        channel.send(RunCase(test.id, index, case.args, case.kwargs), self.item_deadline)
+        exercise = test.exercise
+        channel.send(RunCase(test.id, index, case.args, case.kwargs, exercise.function,
+                             exercise.driver, exercise.artifact, exercise.helpers),
+                     self.item_deadline)
         expected = (CaseResult, HelperCall) if test.helpers else (CaseResult,)
         while True:
             reply = self.intake.receive(channel, self.item_deadline, *expected)

@@ -8,7 +8,8 @@ The worker (``python -I -m autograder.worker``) is started through util-linux to
 - inside, a short shell script builds an **allow-listed root** and ``pivot_root``\\ s into it:
   a fresh tmpfs holding read-only bind mounts of only what the worker needs (``/usr`` and the
   ``/lib*`` links for Python's shared libraries, the Python environment, the ``autograder``
-  and ``course_utils`` package code with the grader-only data folders masked), ``/dev/null``,
+  and ``course_utils`` package code, and each lab's ``sandbox`` package of drivers; never a
+  lab's notebooks or its ``grader`` package), ``/dev/null``,
   ``/dev/zero``, ``/dev/urandom`` and a fresh ``/proc``. Its working folder and ``/tmp`` share
   one fresh tmpfs of ``Limits.disk_mb``; the submission's data files are copied into it. The
   rest of the host (other checkouts, homes, ``/srv``, ``/var/tmp``, ``/run/lock``, the grading
@@ -42,10 +43,6 @@ import course_utils
 SANDBOX_UID_BASE = 61000  # slot k runs as uid 61000 + k; these ids own nothing on the machine
 WORKDIR = "/submission"  # the working folder inside the sandbox's root
 NEW_ROOT = "/mnt"  # where the root is assembled, inside the sandbox's private mount namespace
-# Grader-only folders inside the package code, masked: the held-out evaluation images, and the
-# hidden checks' answer code (a cell that imports it would earn points for the grader's maths).
-GRADER_ONLY = [Path(autograder.__file__).resolve().parent / "heldout",
-               Path(autograder.__file__).resolve().parent / "checks" / "grader_only"]
 
 DESCRIPTIONS = {
     "namespaces": "allow-listed read-only root, tmpfs working folder and /tmp capped in size, "
@@ -100,11 +97,13 @@ def _works(argv: list[str]) -> bool:
 
 def kept_paths() -> list[Path]:
     """Host folders the worker needs, bound read-only at the same place in its root: the
-    system's programs and libraries, the Python environment and the two packages' code.
+    system's programs and libraries, the Python environment, the two packages' code and the
+    labs' ``sandbox`` packages (the only part of a lab folder the worker may import).
     A folder inside another kept folder comes with it."""
     wanted = {Path("/usr"), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
               Path(autograder.__file__).resolve().parent,
               Path(course_utils.__file__).resolve().parent}
+    wanted |= {lab.sandbox_dir.resolve() for lab in _labs()}
     wanted |= {Path(p).resolve() for p in ("/lib", "/lib32", "/lib64", "/libx32")
                if Path(p).is_dir() and not Path(p).is_symlink()}
     kept: list[Path] = []
@@ -112,6 +111,15 @@ def kept_paths() -> list[Path]:
         if path.is_dir() and not any(k == path or k in path.parents for k in kept):
             kept.append(path)
     return kept
+
+
+def _labs():
+    from .course import CourseError, all_labs
+
+    try:
+        return all_labs()
+    except CourseError:  # an installed grader without a checkout grades nothing anyway
+        return []
 
 
 def command(job_dir: Path, slot: int, limits: Limits, worker_args: list[str]
@@ -174,10 +182,6 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
     for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if Path(link).is_symlink():
             lines.append(f"ln -s {q(os.readlink(link))} {root}{link}")
-    for hidden in GRADER_ONLY:
-        if hidden.is_dir():
-            lines.append(f"mount -t tmpfs -o ro,size=4k,mode=755 nnlabs-masked "
-                         f"{q(root + str(hidden))}")
     for device in ("null", "zero", "urandom"):
         lines += [f"touch {root}/dev/{device}",
                   f"mount --bind /dev/{device} {root}/dev/{device}"]

@@ -15,10 +15,11 @@ from __future__ import annotations
 import builtins
 import os
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import Case, attempt, lab_checks
+from .checks import Case, attempt, find_driver
 from .protocol import (
     CaseResult,
     CellDone,
@@ -39,7 +40,6 @@ def main(argv: list[str]) -> int:
     channel = Channel(int(argv[1]), int(argv[2]), MAX_MESSAGE_BYTES)
     _silence_output()
     start = parse(channel.receive(), Start)
-    checks = lab_checks(start.lab)
     channel.send(Ready())
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins, "np": np}
     while True:
@@ -50,10 +50,9 @@ def main(argv: list[str]) -> int:
         if isinstance(request, RunCell):
             channel.send(CellDone(request.id, _run_cell(request, namespace)))
         else:
-            check = checks[request.test]
-            stand_ins = {name: _reference_helper(name, channel)
-                         for name in check.use_reference_for}
-            outcome = _run_case(check, request, namespace, stand_ins, start.max_message_bytes)
+            stand_ins = {name: _reference_helper(name, channel) for name in request.helpers}
+            outcome = _run_case(start.lab, request, namespace, stand_ins,
+                                start.max_message_bytes)
             channel.send(CaseResult(request.test, request.index, outcome))
 
 
@@ -75,12 +74,23 @@ def _run_cell(cell: RunCell, namespace: dict) -> str | None:
     return None
 
 
-def _run_case(check, request: RunCase, namespace: dict, stand_ins: dict, max_bytes: int
+@dataclass(frozen=True)
+class _Subject:
+    """What :func:`~autograder.checks.attempt` uses of a check, from a :class:`RunCase`."""
+
+    function: str | None
+    driver: object
+    artifact: str | None
+
+
+def _run_case(lab: str, request: RunCase, namespace: dict, stand_ins: dict, max_bytes: int
               ) -> dict:
     # Memory is measured by the grader from outside this process, so no budget here.
     case = Case(request.args, dict(request.kwargs))
     try:
-        outcome = attempt(check, case, namespace, stand_ins)
+        subject = _Subject(request.function, find_driver(lab, request.driver),
+                           request.artifact)
+        outcome = attempt(subject, case, namespace, stand_ins)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from student code included
         outcome = {"kind": "exception", "error": f"stopped with {type(exc).__name__}"}
     try:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import attempt, expected_result, judge, lab_checks, partial_credit, run_check
-from autograder.course import REPO_ROOT, all_labs
+from autograder.course import all_labs
 from autograder.notebook import (
     graded_cells,
     read_notebook,
@@ -21,7 +21,7 @@ from autograder.notebook import (
     visible_part,
 )
 from autograder.reference import solution_namespace
-from autograder.samples import load_variant, variants
+from autograder.samples import find_variant, variants
 
 LABS = [lab.name for lab in all_labs()]
 MUTANTS = [(lab, v) for lab in LABS for v in variants(lab, "mutants")]
@@ -68,7 +68,7 @@ def test_missing_function_is_reported_by_name(lab):
 
 @pytest.mark.parametrize(("lab", "mutant"), MUTANTS, ids=[f"{lab}/{v.name}" for lab, v in MUTANTS])
 def test_mutant_loses_points_on_the_test_it_breaks(lab, mutant):
-    assert mutant.breaks in function_checks(lab), f"{mutant.path}: BREAKS names no test"
+    assert mutant.breaks in function_checks(lab), f"{mutant.id}: breaks names no test"
     failed = failing_tests(lab, mutant.namespace(solution_namespace(lab)))
     assert set(failed) == {mutant.breaks, *mutant.also_breaks}, failed
     assert len(failed[mutant.breaks]) > 40, "the message should explain the mistake"
@@ -182,8 +182,8 @@ def test_blame_lands_on_the_function_that_raised():
     """A forward crashing inside a backward test's driver is named as the cause, and the
     backward is then judged on a correct forward's cache: right passes, wrong fails."""
     lab = "lab4_backprop"
-    crashing = REPO_ROOT / "tests/mutants/lab4_backprop/dropout_forward_crashes_in_train_mode.py"
-    namespace = load_variant(crashing).namespace(solution_namespace(lab))
+    crashing = find_variant(lab, "mutants/dropout_forward_crashes_in_train_mode")
+    namespace = crashing.namespace(solution_namespace(lab))
     run_check(lab, "test_dropout_backward", namespace)  # the backward itself is right
     exec("def dropout_forward(x, param):\n"
          "    raise ValueError('no') if param['mode'] == 'train' else None\n"
@@ -266,10 +266,10 @@ def test_variants_hold_only_what_travels_into_a_notebook(kind):
     (samples.make_submission), so module-level constants or statements would be lost."""
     for lab in LABS:
         for variant in variants(lab, kind):
-            for node in ast.parse(variant.path.read_text()).body:
+            for node in ast.parse(variant.source).body:
                 kept = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
                                   | ast.ClassDef) or (
                     isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) or (
                     isinstance(node, ast.Assign)
                     and [t.id for t in node.targets] in (["BREAKS"], ["ALSO_BREAKS"]))
-                assert kept, f"{variant.path.name}:{node.lineno} would not reach the notebook"
+                assert kept, f"{variant.id}:{node.lineno} would not reach the notebook"

@@ -22,14 +22,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import REPO_ROOT, get_lab
+from autograder.course import get_lab
 from autograder.lms import CANVAS_ID_COLUMNS, CANVAS_POINTS_ROW, MOODLE_ID_COLUMN
 from autograder.nbgrader_course import generate, make_api
-from autograder.samples import load_variant, make_submission
+from autograder.samples import find_variant, make_submission
 
 pytestmark = pytest.mark.slow
 LAB, NOTEBOOK = "lab1_knn", "knn.ipynb"
-MISTAKE = REPO_ROOT / "tests" / "mutants" / LAB / "two_loops_missing_sqrt.py"
+MISTAKE = "mutants/two_loops_missing_sqrt"
 
 
 def _nbgrader(args: list[str], cwd: Path, exchange: Path, *extra: str) -> str:
@@ -46,7 +46,7 @@ def test_release_fetch_submit_collect_grade_feedback_export(tmp_path):
     generate(make_api(course), course, get_lab(LAB))
     _nbgrader(["release_assignment", LAB], course, exchange)
 
-    work = {"alice": "solution", "bob": load_variant(MISTAKE)}
+    work = {"alice": "solution", "bob": find_variant("lab1_knn", MISTAKE)}
     for student, variant in work.items():
         home = tmp_path / student
         home.mkdir()

@@ -1,10 +1,11 @@
-"""The hidden checks' answer code stays with the grader.
+"""The hidden checks and the answer code stay with the grader.
 
-The worker imports each lab's checks module for its drivers, and a student's cell can import
-anything the sandbox can: so code that computes a graded function's answer lives in
-``autograder/checks/grader_only``, which the sandbox masks, and the lab modules hold nothing
-that returns a graded answer. These tests prove both from the sandbox's side and by calling
-every sandbox-side function on the hidden cases.
+A lab's folder splits what the worker may import (``solutions/<lab>/sandbox``, its drivers)
+from what only the grader reads (the notebooks and ``solutions/<lab>/grader``: the hidden
+cases, the comparisons, the answer-derived code, Lab 3's held-out images). The sandbox mounts
+only the first. These tests prove it three ways: a cell in the sandbox can import nothing of
+the second, the worker imports nothing of it, and no sandbox-side function returns a graded
+answer on the hidden cases.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
+import pkgutil
 import subprocess
 import sys
 import tempfile
@@ -21,53 +23,73 @@ import numpy as np
 import pytest
 
 from autograder import sandbox
-from autograder.checks import _exercise, expected_result, lab_checks
-from autograder.course import all_labs
+from autograder.checks import _exercise, exercise, expected_result, lab_checks
+from autograder.course import GRADER_PART, SANDBOX_PART, all_labs, get_lab
 from autograder.protocol import Cell, Job
 from autograder.reference import solution_namespace
 from autograder.runner import run_job
 
 LABS = [lab.name for lab in all_labs()]
-GRADER_ONLY = ["autograder.checks.grader_only." + p.stem
-               for p in sorted(sandbox.GRADER_ONLY[1].glob("*.py")) if p.stem != "__init__"]
-# What the red team imported from the lab modules to earn points with the grader's maths.
-RED_TEAM_IMPORTS = {
-    "autograder.checks.lab2_linear": ["_perceptron", "_svm_parts", "_softmax_parts"],
-    "autograder.checks.lab3_two_layer": ["_scores", "_cross_entropy", "_labels", "_softmax"],
-    "autograder.checks.lab4_backprop": ["_own_numeric", "_CORRECT_FORWARDS", "_sgd_rule",
-                                        "_momentum_rule", "_stable_sigmoid"],
-}
+
+
+def _grader_modules(lab: str) -> list[str]:
+    package = get_lab(lab).part(GRADER_PART)
+    return [package.__name__, *(f"{package.__name__}.{m.name}"
+                                for m in pkgutil.iter_modules(package.__path__))]
 
 
 @pytest.mark.skipif(sandbox.isolation() == "limits-only",
-                    reason="the limits-only fallback has no private root to mask folders in")
-def test_a_cell_in_the_sandbox_cannot_import_the_answer_code(tmp_path):
-    imports = [f"import {m}" for m in GRADER_ONLY] + [
-        f"from {module} import {name}" for module, names in RED_TEAM_IMPORTS.items()
-        for name in names]
-    probe = ("worked = []\n"
+                    reason="the limits-only fallback has no private root to hide folders from")
+def test_a_cell_in_the_sandbox_reaches_no_answer(tmp_path):
+    """Importing any lab's grader modules fails in the sandbox, and so does building the
+    reference from the notebooks, which are not there."""
+    imports = [f"import {m}" for lab in LABS for m in _grader_modules(lab)]
+    probe = ("import sys\n"
+             f"sys.path.append({str(get_lab(LABS[0]).source_dir.parents[1])!r})\n"
+             "worked = []\n"
              f"for line in {imports!r}:\n"
              "    try:\n"
              "        exec(line, {})\n"
              "        worked.append(line)\n"
              "    except ImportError:\n"
              "        pass\n"
+             "from autograder.reference import solution_namespace\n"
+             "try:\n"
+             f"    worked.append(len(solution_namespace({LABS[0]!r})))\n"
+             "except Exception:\n"
+             "    pass\n"
              "raise RuntimeError(repr(worked))")
     (tmp_path / "work").mkdir()
-    record = run_job(Job("lab1_knn", (Cell("probe", probe),)), tmp_path / "work", 900,
+    record = run_job(Job(LABS[0], (Cell("probe", probe),)), tmp_path / "work", 900,
                      sandbox.Limits(), [])
-    assert len(GRADER_ONLY) >= 4  # the answer code of labs 1 to 4 is there, outside the sandbox
+    assert len(imports) >= 2 * len(LABS)  # every lab has its checks and their modules
     assert record.cells["probe"] == "RuntimeError: []"
 
 
 @pytest.mark.parametrize("lab", LABS)
-def test_the_worker_never_imports_the_answer_code(lab):
-    code = (f"import sys, autograder.worker, autograder.checks.{lab}; "
-            "print(sorted(m for m in sys.modules if 'grader_only' in m))")
+def test_the_worker_imports_no_reference(lab):
+    """The worker, having looked up every driver of the lab as it does for a case, holds no
+    module of the lab's grader package, nor the reference, nor the sample builder."""
+    drivers = sorted({e.driver for e in (exercise(lab, c) for c in lab_checks(lab).values())
+                      if e.driver})
+    code = (f"import sys; sys.path.append({str(get_lab(lab).source_dir.parents[1])!r})\n"
+            "import autograder.worker\n"
+            "from autograder.checks import find_driver\n"
+            f"for name in {drivers!r}:\n"
+            f"    find_driver({lab!r}, name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('solutions.') and\n"
+            f"             not m.startswith('solutions.{lab}.{SANDBOX_PART}')\n"
+            "             or m in ('autograder.reference', 'autograder.samples')))")
     proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
                           cwd=tempfile.gettempdir(), timeout=120)
     assert proc.returncode == 0, proc.stderr[-1000:]
     assert proc.stdout.strip() == "[]"
+
+
+def test_every_driver_lives_in_its_labs_sandbox_package():
+    for lab in LABS:
+        for check in lab_checks(lab).values():
+            exercise(lab, check)  # raises for a driver defined anywhere else
 
 
 def _same(a, b) -> bool:
@@ -106,9 +128,13 @@ def _trivial(check, case, expected) -> bool:
 
 
 def _sandbox_side_functions(lab: str):
-    """Every function the sandbox can import from the checks: the lab's module, the shared
-    ``autograder.checks`` and ``compare``, with their module-level helpers."""
-    for name in (f"autograder.checks.{lab}", "autograder.checks", "autograder.checks.compare"):
+    """Every function the sandbox can import that a check might lend: the lab's sandbox
+    package and its modules, the shared ``autograder.checks`` and ``compare``."""
+    package = get_lab(lab).part(SANDBOX_PART)
+    names = [package.__name__, *(f"{package.__name__}.{m.name}"
+                                 for m in pkgutil.iter_modules(package.__path__)),
+             "autograder.checks", "autograder.checks.compare"]
+    for name in names:
         module = importlib.import_module(name)
         for attr, value in vars(module).items():
             if inspect.isfunction(value) and value.__module__ == name:

@@ -91,10 +91,12 @@ def test_only_the_allow_listed_host_paths_are_there(tmp_path):
     other = tmp_path / "other-checkout" / "solutions" / "lab1_knn"
     other.mkdir(parents=True)
     (other / "knn.ipynb").write_text("{}")
-    absent = [str(other), str(REPO_ROOT / "solutions"), str(REPO_ROOT / "tests"),
+    absent = [str(other), str(REPO_ROOT / "tests"),
               str(REPO_ROOT / ".git"), str(REPO_ROOT / "README.md"), "/run/lock", "/var/tmp",
-              "/srv", "/home", "/opt", "/etc/passwd", "/root/.bashrc", "/dev/shm", "/sys",
-              str(Path(sandbox.GRADER_ONLY[0]) / "cifar10_heldout.npz")]
+              "/srv", "/home", "/opt", "/etc/passwd", "/root/.bashrc", "/dev/shm", "/sys"]
+    # Of a lab's folder only its sandbox package is there: no notebook, no grader package.
+    absent += [str(p) for lab in all_labs() for p in lab.source_dir.iterdir()
+               if p.name != "sandbox"]
     absent += [str(p) for p in REPO_ROOT.parent.iterdir() if p != REPO_ROOT]  # other checkouts
     found = _probe(tmp_path, "import os\n" + _report(
         f"([p for p in {absent!r} if os.path.lexists(p)], sorted(os.listdir('/')), "
@@ -202,7 +204,8 @@ def compute_distances_no_loops(X, X_train):
 """
     inputs = [(np.zeros((2, 4)), np.zeros((3, 4))), (np.zeros((5, 4)), np.zeros((3, 4)))]
     test = protocol.TestPlan("test_distances_no_loops",
-                    tuple(CasePlan(args, {}, max_bytes=2**20) for args in inputs))
+                             tuple(CasePlan(args, {}, max_bytes=2**20) for args in inputs),
+                             protocol.Exercise("compute_distances_no_loops"))
     job_dir = tmp_path / "work"
     job_dir.mkdir()
     record = run_job(Job("lab1_knn", (Cell("c", code),), (test,)), job_dir, 902,

@@ -16,11 +16,11 @@ import sys
 import nbformat
 import pytest
 
-from autograder.course import LABS_DIR, REPO_ROOT
-from autograder.samples import load_variant, make_submission
+from autograder.course import LABS_DIR
+from autograder.samples import find_variant, make_submission
 from course_utils.progress import PROGRESS_FILE, GradedTest, Progress, split_hint
 
-MISTAKE = REPO_ROOT / "tests" / "mutants" / "lab1_knn" / "two_loops_missing_sqrt.py"
+MISTAKE = "mutants/two_loops_missing_sqrt"
 
 
 @pytest.mark.parametrize(("message", "first", "second"), [
@@ -69,8 +69,8 @@ def test_check_whole_folder_with_tiers_and_kept_progress(tmp_path):
     lab = tmp_path / "lab1_knn"
     lab.mkdir()
     notebook = lab / "knn.ipynb"
-    nbformat.write(make_submission("lab1_knn", "knn.ipynb", load_variant(MISTAKE), LABS_DIR),
-                   notebook)
+    mistake = find_variant("lab1_knn", MISTAKE)
+    nbformat.write(make_submission("lab1_knn", "knn.ipynb", mistake, LABS_DIR), notebook)
     first = _check(["-m", "autograder", "check"], tmp_path)
     assert first.returncode == 1, first.stdout + first.stderr[-2000:]
     assert "FAIL  test_distances_two_loops" in first.stdout

@@ -144,7 +144,8 @@ def _channel_pair(max_bytes=2**20):
 def test_messages_round_trip_as_their_types():
     a, b = _channel_pair()
     sent = [Start("lab1_knn", 2**20), RunCell("c1", "x = 1"), CellDone("c1", None),
-            RunCase("t", 2, (np.ones(3),), {"k": 3}), HelperAnswer(error="e", error_type="V")]
+            RunCase("t", 2, (np.ones(3),), {"k": 3}, "f", None, None, ("g",)),
+            HelperAnswer(error="e", error_type="V")]
     for message in sent:
         a.send(message, time.monotonic() + 5)
         back = parse(b.receive(time.monotonic() + 5), type(message))
@@ -177,7 +178,7 @@ def test_an_oversized_frame_is_refused_before_it_is_read():
 def test_a_write_nobody_reads_stops_at_its_deadline():
     a, _ = _channel_pair(max_bytes=2**30)
     with pytest.raises(ChannelTimeout):
-        a.send(RunCase("t", 0, (np.zeros(2**20),), {}), time.monotonic() + 0.5)
+        a.send(RunCase("t", 0, (np.zeros(2**20),), {}, "f", None, None, ()), time.monotonic() + 0.5)
 
 
 def test_a_read_with_nothing_to_read_stops_at_its_deadline():

@@ -1,9 +1,12 @@
-"""Hidden checks: the cases behind every graded test cell, and how answers are compared.
+"""Hidden checks: what a check is, how one case is attempted and judged, partial credit.
 
-Each lab has a module here (``lab1_knn.py`` ...) with a ``CHECKS`` dict that maps the grade id
-of a test cell to a :class:`Check`. A check calls the student's function and the reference
+Each lab's ``solutions/<lab>/grader`` package has a ``CHECKS`` dict that maps the grade id of
+a test cell to a :class:`Check`. A check calls the student's function and the reference
 solution on the same inputs and compares the results; a mismatch raises ``AssertionError``
 whose message says which case failed, what it exercises and the likely mistake.
+
+The worker never imports a lab's checks: it gets each case with its
+:class:`~autograder.protocol.Exercise` and finds drivers in the lab's ``sandbox`` package.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..protocol import Exercise
 from .compare import precision_problem
 
 
@@ -98,7 +102,50 @@ def partial_credit(check: Check, cases: list[Case], problems: list[str | None]
 
 def lab_checks(lab_name: str) -> dict[str, Check]:
     """The ``CHECKS`` of one lab, keyed by test cell grade id."""
-    return importlib.import_module(f"{__name__}.{lab_name}").CHECKS
+    from ..course import GRADER_PART, get_lab
+
+    return get_lab(lab_name).part(GRADER_PART).CHECKS
+
+
+def exercise(lab_name: str, check: Check) -> Exercise:
+    """What the worker needs of ``check`` to run its cases (no cases, no answers)."""
+    return Exercise(check.function, driver_name(lab_name, check.driver), check.artifact,
+                    tuple(check.use_reference_for))
+
+
+def driver_name(lab_name: str, driver) -> str | None:
+    """``driver``'s name inside the lab's sandbox package (``module:function``), checked to
+    be where the worker will find it; a clear error for a driver defined anywhere else."""
+    if driver is None:
+        return None
+    package = _sandbox_package(lab_name)
+    module, name = getattr(driver, "__module__", ""), getattr(driver, "__qualname__", "")
+    inside = module == package or module.startswith(package + ".")
+    if not inside or "." in name or "<" in name:
+        raise ValueError(f"{lab_name}: driver {name or driver!r} of {module} is not a "
+                         f"module-level function of {package}, so the worker cannot run it")
+    return f"{module}:{name}"
+
+
+def find_driver(lab_name: str, name: str | None):
+    """The driver called ``name`` (see :func:`driver_name`), imported from the lab's sandbox
+    package only, so a name can never reach the grader-only code."""
+    if name is None:
+        return None
+    from ..course import get_lab
+
+    package = _sandbox_package(lab_name)
+    module, _, function = name.partition(":")
+    if not (module == package or module.startswith(package + ".")) or "." in function:
+        raise ValueError(f"driver {name!r} is outside {package}")
+    get_lab(lab_name).part(module.removeprefix(f"solutions.{lab_name}."))
+    return getattr(importlib.import_module(module), function)
+
+
+def _sandbox_package(lab_name: str) -> str:
+    from ..course import SANDBOX_PART
+
+    return f"solutions.{lab_name}.{SANDBOX_PART}"
 
 
 def run_check(lab_name: str, test_id: str, namespace: dict) -> None:
@@ -137,7 +184,9 @@ def expected_result(check: Check, case: Case, ref: dict):
 
 
 def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
-    """Exercise the student's code on one case; the outcome as plain data.
+    """Exercise the student's code on one case; the outcome as plain data. Of ``check`` only
+    ``function``, ``driver`` and ``artifact`` are used (the worker passes a stand-in built
+    from the :class:`~autograder.protocol.Exercise` it was sent).
 
     ``{"value": result, "peak": bytes or None}`` or ``{"error": message, "kind": ...}``.
     ``stand_ins``: the functions put in place of ``check.use_reference_for`` meanwhile.
@@ -150,7 +199,7 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
     if not callable(obj):
         return {"kind": "missing", "error": _missing(check)}
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-    saved = {name: namespace.get(name) for name in check.use_reference_for}
+    saved = {name: namespace.get(name) for name in stand_ins}
     namespace.update(stand_ins)
     measure = case.max_bytes is not None
     if measure:  # tracing slows every allocation, so only where memory is graded

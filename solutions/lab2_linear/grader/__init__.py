@@ -1,0 +1,8 @@
+"""Lab 2's hidden checks, grader only: the sandbox never mounts this package.
+
+``CHECKS`` maps the grade id of each graded test cell to its :class:`~autograder.checks.Check`.
+"""
+
+from .linear_classifiers import CHECKS
+
+__all__ = ["CHECKS"]

@@ -1,0 +1,8 @@
+"""Lab 3's hidden checks, grader only: the sandbox never mounts this package.
+
+``CHECKS`` maps the grade id of each graded test cell to its :class:`~autograder.checks.Check`.
+"""
+
+from .two_layer_net import CHECKS
+
+__all__ = ["CHECKS"]
