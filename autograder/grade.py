@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from . import sandbox
 from .checks import Case, expected_result, lab_checks
-from .course import LABS_DIR, CourseError, Lab, get_lab
+from .course import GRADER_PART, LABS_DIR, SANDBOX_PART, CourseError, Lab, get_lab
 from .execute import execute, plan_test
 from .judging import Judge
 from .notebook import NotebookError, graded_cells, read_notebook, solution_cells
@@ -80,21 +79,19 @@ class Grader:
         self._lock = threading.Lock()
         self._judge = Judge(self.lab.name, self.tests, self.checks)
         digest = hashlib.sha256(ENGINE_VERSION.encode())
-        # Every checks module counts: a lab's CHECKS may merge another module's (Lab 4's
-        # lab4_normalization), and all of them share compare.py and the package's judge.
-        checks_dir = Path(sys.modules[self.checks_module].__file__).parent
-        for path in [*self.lab.notebooks, *sorted(checks_dir.glob("*.py"))]:
-            digest.update(path.read_bytes())
+        # A stored result is reused only while everything that judged it is unchanged: the
+        # notebooks, the lab's grader and sandbox packages, and the shared checks code.
+        grading = [path for part in (GRADER_PART, SANDBOX_PART)
+                   for path in (self.lab.source_dir / part).rglob("*.py")]
+        shared = Path(__file__).resolve().parent / "checks"
+        for path in [*self.lab.notebooks, *sorted(grading), *sorted(shared.glob("*.py"))]:
+            digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
         self.version = digest.hexdigest()
 
     def _make_course(self) -> Path:
         from .nbgrader_course import prepare_course
 
         return prepare_course(self.course_root, self.lab)
-
-    @property
-    def checks_module(self) -> str:
-        return f"autograder.checks.{self.lab.name}"
 
     # 1. prepare ---------------------------------------------------------------------------
     def prepare(self, student: str, folder: Path, problem: str = "") -> Prepared:

@@ -92,7 +92,7 @@ def variants(lab_name: str, kind: str = "mutants") -> list[Variant]:
         return [load_alternative(p) for p in sorted((lab.source_dir / kind).glob("*.py"))]
     solution = solution_definitions(lab_name)
     found = [_old_mutant(p) for p in sorted((lab.source_dir / "mutants_old").glob("*.py"))]
-    if not (lab.source_dir / "mutants.py").is_file():
+    if not any((lab.source_dir / name).exists() for name in ("mutants.py", "mutants")):
         return found
     for m in lab.part("mutants").MUTANTS:
         functions = apply(m, solution)

@@ -86,10 +86,10 @@ def test_the_worker_imports_no_reference(lab):
     assert proc.stdout.strip() == "[]"
 
 
-def test_every_driver_lives_in_its_labs_sandbox_package():
-    for lab in LABS:
-        for check in lab_checks(lab).values():
-            exercise(lab, check)  # raises for a driver defined anywhere else
+@pytest.mark.parametrize("lab", LABS)
+def test_every_driver_lives_in_its_labs_sandbox_package(lab):
+    for check in lab_checks(lab).values():
+        exercise(lab, check)  # raises for a driver defined anywhere else
 
 
 def _same(a, b) -> bool:

@@ -1,0 +1,5 @@
+"""Typical mistakes in autodiff.ipynb, as edits of the solution."""
+
+from autograder.mutants import Edit, mutant  # noqa: F401 (used as the mutants move here)
+
+MUTANTS = ()
