@@ -48,10 +48,13 @@ def test_environment_says_nothing_about_grading(tmp_path, monkeypatch):
     assert not [k for k in keys if "NNLABS" in k or "GRAD" in k or "JUPYTER" in k], keys
 
 
+NOTEBOOK = REPO_ROOT / "solutions" / "lab1_knn" / "knn.ipynb"
+
+
 @needs_namespaces
 def test_runs_as_an_unprivileged_user_without_the_repository(tmp_path):
     found = _probe(tmp_path, "import os\n" + _report(
-        f"(os.getuid(), os.path.exists({str(REPO_ROOT / 'solutions')!r} + '/lab1_knn'), "
+        f"(os.getuid(), os.path.exists({str(NOTEBOOK)!r}), "
         f"os.path.exists({str(tmp_path)!r}), os.listdir('.'))"))
     seen = ast.literal_eval(found.removeprefix("RuntimeError: "))
     uid, solutions_visible, grader_tmp_visible, listing = seen
