@@ -108,8 +108,10 @@ def test_only_the_allow_listed_host_paths_are_there(tmp_path):
     assert visible == []
     assert set(top) <= {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "dev", "proc",
                         "tmp", "submission", ".old", *(p.parts[1] for p in sandbox.kept_paths())}
-    package_dirs = {p.name for p in sandbox.kept_paths() if p.parent == REPO_ROOT}
-    assert set(repo) == package_dirs  # only the package code (and the environment) of it
+    package_dirs = {p.relative_to(REPO_ROOT).parts[0] for p in sandbox.kept_paths()
+                    if REPO_ROOT in p.parents}
+    # only the package code, the environment and the labs' sandbox packages
+    assert set(repo) == package_dirs and "solutions" in package_dirs
 
 
 @needs_namespaces
