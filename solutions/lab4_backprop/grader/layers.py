@@ -17,8 +17,6 @@ Two principles keep a mistake costing points once:
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from autograder.checks import Case, Check
@@ -29,6 +27,19 @@ from autograder.checks.compare import (
     shape_problem,
     softmax_not_finite,
 )
+
+from ..sandbox.autodiff import value_backward_driver, value_forward_driver
+from ..sandbox.layers import (
+    affine_backward_driver,
+    dropout_backward_driver,
+    dropout_forward_driver,
+    quiet_driver,
+    relu_backward_driver,
+    sigmoid_backward_driver,
+    tanh_backward_driver,
+)
+from ..sandbox.networks import fc_init_driver, fc_loss_driver
+from ..sandbox.optim import trainer_driver, update_driver
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -67,57 +78,6 @@ def _rng(seed):
 
 # ------------------------------------------------------------------------------- Part A: Value
 
-# Expressions on Values (or plain numbers mixed in). Each takes the leaves as arguments.
-EXPRESSIONS = {
-    "add": lambda a, b: a + b,
-    "radd": lambda a: 2.5 + a,
-    "mul": lambda a, b: a * b,
-    "rmul": lambda a: -3.0 * a,
-    "sub": lambda a, b: a - b,
-    "rsub": lambda a: 1.0 - a,
-    "neg": lambda a: -a,
-    "div": lambda a, b: a / b,
-    "rdiv": lambda a: 2.0 / a,
-    "pow2": lambda a: a**2,
-    "pow3": lambda a: a**3,
-    "pow_half": lambda a: a**0.5,
-    "pow_neg": lambda a: a**-2,
-    "exp": lambda a: a.exp(),
-    "tanh": lambda a: a.tanh(),
-    "relu": lambda a: a.relu(),
-    "sigmoid": lambda a: a.sigmoid(),
-    "worked_example": lambda x, y, z: (x + y) * z,
-    "neuron_gates": lambda w0, x0, w1, x1, w2: 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp()),
-    "neuron_sigmoid": lambda w0, x0, w1, x1, w2: (w0 * x0 + w1 * x1 + w2).sigmoid(),
-    "square_by_mul": lambda a: a * a,
-    "double_by_add": lambda a: a + a,
-    "reuse": lambda a: a * a + a,
-    "diamond": lambda a, b: (lambda c: (c * a + c.tanh()) * (c + b))(a * b + 1.0),
-    "deep_chain": lambda a: _chain(a, 30),
-    "mlp": lambda x0, x1, w0, w1, w2, w3, v0, v1: (
-        v0 * (w0 * x0 + w1 * x1).tanh() + v1 * (w2 * x0 + w3 * x1).relu()
-    ).sigmoid(),
-    "mixed": lambda a, b: ((a - b) ** 2 / (1 + b.exp()) + (a * b).relu() - a.sigmoid()) * 0.5,
-}
-
-
-def _chain(a, n):
-    h = a
-    for _ in range(n):
-        h = (h * 0.9 + a * 0.1).tanh() * 1.5  # h used once per step: no exponential replay
-    return h
-
-
-def _leaves(V, inputs):
-    return [V(float(v)) for v in inputs]
-
-
-def _evaluate(V, name, inputs):
-    out = EXPRESSIONS[name](*_leaves(V, inputs))
-    if not hasattr(out, "data"):
-        raise TypeError(f"the result is a {type(out).__name__}, not a Value with .data")
-    return float(out.data)
-
 
 def value_forward_cases():
     yield Case(("add", (3.0, -2.0)), hint="a + b")
@@ -140,11 +100,6 @@ def value_forward_cases():
     yield Case(("sigmoid", (800.0,)), hint="sigmoid of 800")
     yield Case(("worked_example", (-2.0, 5.0, -4.0)), hint="(x + y) z at x=-2, y=5, z=-4")
     yield Case(("mixed", (1.3, -0.4)), hint="a mix of every gate")
-
-
-def value_forward_driver(V, case: Case):
-    name, inputs = case.args
-    return _evaluate(V, name, inputs)
 
 
 _FORWARD_HINTS = {
@@ -193,21 +148,6 @@ def value_backward_cases():
     yield Case(("deep_chain", (0.3,)), hint="a 30-step chain that uses the input at every step")
     yield Case(("mlp", tuple(rng.uniform(-1.5, 1.5, 8))), hint="a tiny two-unit network")
     yield Case(("mixed", (1.3, -0.4)), hint="a mix of every gate")
-
-
-def value_backward_driver(V, case: Case):
-    name, inputs = case.args
-    leaves = _leaves(V, inputs)
-    out = EXPRESSIONS[name](*leaves)
-    out.backward()
-    analytic = np.array([float(leaf.grad) for leaf in leaves])
-    h = 1e-6
-    numeric = []
-    for i in range(len(inputs)):
-        up = [v + h * (j == i) for j, v in enumerate(inputs)]
-        down = [v - h * (j == i) for j, v in enumerate(inputs)]
-        numeric.append((_evaluate(V, name, up) - _evaluate(V, name, down)) / (2 * h))
-    return {"grads": analytic, "numeric": np.array(numeric)}
 
 
 _BACKWARD_HINTS = {
@@ -272,41 +212,6 @@ def _backward_cases(forward_name: str, cases):
         fwd_args, _ = case.args
         yield Case(case.args, {"cache": layer_cache(forward_name, fwd_args)}, hint=case.hint,
                    group=case.group)
-
-
-def _backward_driver(forward_name: str):
-    """Run the student's own forward for the cache (its layout is the student's choice), then
-    the backward under test. Only the backward's result is sent back: it is judged against
-    the reference gradient of the same inputs, never against anything computed here."""
-
-    def drive(backward, case: Case):
-        fwd_args, dout = case.args
-        forward = backward.__globals__.get(forward_name)
-        if not callable(forward):
-            backward(dout.copy(), None)  # a blank backward says so before the forward is missed
-            raise RuntimeError(f"{forward_name} is not defined; the backward test needs its cache")
-        note = None
-        try:
-            _, cache = forward(*copy.deepcopy(fwd_args))
-        except NotImplementedError:
-            raise RuntimeError(f"{forward_name} is not implemented yet: the backward test runs "
-                               "it to get the cache") from None
-        except Exception as exc:  # graded on the forward's own test: use the case's cache
-            if "cache" not in case.kwargs:  # a layout the docstring leaves open: none to lend
-                raise RuntimeError(f"your {forward_name} raised {type(exc).__name__}, and the "
-                                   f"backward test needs its cache: fix {forward_name} "
-                                   "first") from None
-            cache = copy.deepcopy(case.kwargs["cache"])
-            note = (f"your {forward_name} raised {type(exc).__name__} while testing "
-                    f"{backward.__name__}, so this case used a correct {forward_name}'s "
-                    "cache")
-        upstream = dout.copy()
-        result = backward(upstream, cache)
-        if not np.array_equal(upstream, dout):
-            return {"dout_changed": True}
-        return {"result": result, "forward_failed": note}
-
-    return drive
 
 
 def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = None):
@@ -436,11 +341,6 @@ def smooth_cases(seed: int, with_dout: bool, extreme: bool):
                      "(inf / inf is NaN)")
 
 
-def _quiet_driver(fn, case: Case):
-    with np.errstate(all="ignore"):  # overflow warnings are fine if the values are right
-        return fn(*case.args)
-
-
 def _smooth_forward_compare(name: str, hint: str):
     base = _forward_compare("out", hint)
 
@@ -461,13 +361,6 @@ def dropout_forward_cases():
     yield Case((x, {"mode": "train", "p": 1.0, "seed": 2}), hint="train mode with p = 1")
     yield Case((x.astype(np.float32), {"mode": "train", "p": 0.7, "seed": 3}),
                hint="float32 input, train mode")
-
-
-def dropout_forward_driver(fn, case: Case):
-    x, param = case.args
-    out1, _ = fn(x.copy(), dict(param))
-    out2, _ = fn(x.copy(), dict(param))
-    return {"out": np.asarray(out1), "again": np.asarray(out2)}
 
 
 def compare_dropout_forward(expected, got, case: Case) -> str | None:
@@ -520,27 +413,6 @@ def dropout_backward_cases():
             # The caches of a correct forward pass, for when the student's is not one.
             yield Case(((x, param), dout), {"caches": dropout_caches(x, param)},
                        hint=f"{mode} mode, p={p}")
-
-
-def dropout_backward_driver(backward, case: Case):
-    """The backward pass on the cache of the student's own forward (its mask is the
-    student's draw), and on each of the case's caches (the mask stored scaled or as 0/1)."""
-    forward = backward.__globals__.get("dropout_forward")
-    (x, param), dout = case.args
-    if not callable(forward):
-        backward(dout.copy(), None)
-        raise RuntimeError("dropout_forward is not defined; the backward test needs its cache")
-    given = [backward(dout.copy(), copy.deepcopy(c)) for c in case.kwargs["caches"]]
-    try:
-        out, cache = forward(x.copy(), dict(param))
-    except NotImplementedError:
-        raise RuntimeError("dropout_forward is not implemented yet: the backward test runs it "
-                           "to get the cache") from None
-    except Exception as exc:  # graded on test_dropout_forward: judge on the case's caches
-        return {"given": given, "forward_failed": (
-            f"your dropout_forward raised {type(exc).__name__} while testing dropout_backward, "
-            "so this case used the caches of a correct dropout_forward")}
-    return {"dx": backward(dout.copy(), cache), "out": np.asarray(out), "given": given}
 
 
 def _dropout_output_valid(out, x, p) -> bool:
@@ -675,25 +547,6 @@ def fc_init_cases():
                hint="no hidden layer: a linear classifier")
 
 
-def fc_init_driver(cls, case: Case):
-    net = cls(*case.args, **case.kwargs)
-    twin = cls(*case.args, **case.kwargs)
-    other = cls(*case.args, **{**case.kwargs, "seed": case.kwargs["seed"] + 100})
-    params = {k: np.asarray(v) for k, v in net.params.items()}
-    return {
-        "keys": sorted(params),
-        "shapes": {k: v.shape for k, v in params.items()},
-        "std": {k: float(v.std()) for k, v in params.items()},
-        "mean": {k: float(v.mean()) for k, v in params.items()},
-        "max_abs": {k: float(np.abs(v).max(initial=0.0)) for k, v in params.items()},
-        "num_layers": getattr(net, "num_layers", None),
-        "same_seed": all(np.array_equal(v, np.asarray(twin.params.get(k))) for k, v in
-                         params.items()),
-        "other_seed": any(not np.array_equal(v, np.asarray(other.params.get(k))) for k, v in
-                          params.items() if k.startswith("W")),
-    }
-
-
 def compare_fc_init(expected, got, case: Case) -> str | None:
     if got["keys"] != expected["keys"]:
         return f"params should have the keys {expected['keys']}, got {got['keys']}"
@@ -755,18 +608,6 @@ def fc_loss_cases():
         X = rng.standard_normal(xshape)
         y = rng.integers(0, classes, xshape[0])
         yield Case((hidden, dims[0], classes, params, X, y), {**kwargs, "seed": 7}, hint=hint)
-
-
-def fc_loss_driver(cls, case: Case):
-    hidden, input_dim, classes, params, X, y = case.args
-    net = cls(hidden, input_dim, classes, **case.kwargs)
-    for key, value in params.items():
-        net.params[key] = value.copy()
-    scores = net.loss(X.copy())
-    loss, grads = net.loss(X.copy(), y)
-    scores_again = net.loss(X.copy())
-    return {"scores": np.asarray(scores), "scores_again": np.asarray(scores_again),
-            "loss": float(loss), "grads": {k: np.asarray(v) for k, v in grads.items()}}
 
 
 def compare_fc_loss(expected, got, case: Case) -> str | None:
@@ -832,18 +673,6 @@ def _update_cases(rule: str):
                hint="float32 weights")
 
 
-def update_driver(fn, case: Case):
-    w, steps, config = case.args
-    config = copy.deepcopy(config)
-    trajectory = []
-    for dw in steps:
-        w, config = fn(np.array(w, copy=True), dw.copy(), config)
-        if not isinstance(config, dict):
-            raise TypeError("the update rule must return (next_w, config) with config a dict")
-        trajectory.append(np.array(w, copy=True))  # its dtype too: judge rejects float16
-    return np.stack(trajectory)
-
-
 def _update_compare(rule: str):
     hints = {
         "sgd": "next_w = w - learning_rate * dw, with the learning rate from config",
@@ -896,70 +725,6 @@ def _update_compare(rule: str):
 # ------------------------------------------------------------------------------ the Trainer
 
 
-class ScriptedModel:
-    """A stand-in for a network, so the Trainer is graded on its own.
-
-    Every gradient is constant (-1 for "w", -0.5 for "b"), so with SGD each update adds the
-    current learning rate to w: the weights record which learning rate each step used. The
-    validation accuracy after epoch e is script[e - 1] (rows of X_val are ranked by X[:, 0]),
-    counted by the number of training calls made so far.
-    """
-
-    def __init__(self, script, per_epoch):
-        self.params = {"w": np.zeros(3), "b": np.zeros(2)}
-        self.script, self.per_epoch = list(script), per_epoch
-        self.steps, self.batch_sizes, self.batch_ids, self.w_at_eval = 0, [], [], []
-
-    def loss(self, X, y=None):
-        if y is None:
-            epoch = min(max(self.steps // self.per_epoch, 1), len(self.script))
-            if not self.w_at_eval or self.w_at_eval[-1][0] != self.steps:
-                self.w_at_eval.append((self.steps, float(self.params["w"][0])))
-            correct = X[:, 0] < self.script[epoch - 1]
-            scores = np.zeros((X.shape[0], 3))
-            scores[np.arange(X.shape[0]), np.where(correct, 0, 1)] = 1.0
-            return scores
-        self.steps += 1
-        self.batch_sizes.append(X.shape[0])
-        self.batch_ids.append(np.sort(X[:, 1]).astype(int))
-        loss = 10.0 / self.steps
-        return loss, {"w": -np.ones(3), "b": -0.5 * np.ones(2)}
-
-
-def _sign_step_rule(w, dw, config):
-    """A scripted update rule given as a function: a step of config["learning_rate"] against
-    the sign of the gradient (sign SGD, which the lab does not grade). It changes config in
-    place like the lab's rules, so a Trainer that shares one config between parameters shows
-    it; with the scripted model's constant gradients it moves w by the learning rate."""
-    config.setdefault("learning_rate", 1e-2)
-    return w - config["learning_rate"] * np.sign(dw), config
-
-
-def _sign_momentum_rule(w, dw, config):
-    """Like :func:`_sign_step_rule`, with a velocity kept in config (per parameter)."""
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("momentum", 0.9)
-    v = (config["momentum"] * config.get("velocity", np.zeros_like(w))
-         - config["learning_rate"] * np.sign(dw))
-    config["velocity"] = v
-    return w + v, config
-
-
-# Cases name these as "@sgd" / "@momentum" (cases must be plain data); the driver swaps in the
-# functions. Only the "adam" case goes through the name lookup and the reference update rule.
-_RULES = {"@sgd": _sign_step_rule, "@momentum": _sign_momentum_rule}
-
-
-def _trainer_data(n_train):
-    X_train = np.zeros((n_train, 2))
-    X_train[:, 0] = 2.0  # never below a script value: training accuracy 0 whatever happens
-    X_train[:, 1] = np.arange(n_train)
-    X_val = np.zeros((100, 2))
-    X_val[:, 0] = (np.arange(100) + 0.5) / 100
-    return {"X_train": X_train, "y_train": np.zeros(n_train, dtype=int),
-            "X_val": X_val, "y_val": np.zeros(100, dtype=int)}
-
-
 def trainer_cases():
     yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.2], 50, 10),
                {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.1},
@@ -989,29 +754,6 @@ def trainer_cases():
                 "num_epochs": 2, "batch_size": 50, "seed": 4},
                hint='update_rule="adam" and a batch larger than the training set '
                     "(one update per epoch)")
-
-
-def trainer_driver(cls, case: Case):
-    script, n_train, per_epoch_batch = case.args
-    kwargs = copy.deepcopy(case.kwargs)
-    kwargs["update_rule"] = _RULES.get(kwargs["update_rule"], kwargs["update_rule"])
-    per_epoch = max(n_train // kwargs["batch_size"], 1)
-    model = ScriptedModel(script, per_epoch)
-    trainer = cls(model, _trainer_data(n_train), num_train_samples=None, **kwargs)
-    history = trainer.train()
-    ids = model.batch_ids
-    return {
-        "steps": model.steps,
-        "batch_sizes": np.array(model.batch_sizes),
-        "distinct_batches": len({tuple(b) for b in ids}),
-        "ids_in_range": bool(all((b >= 0).all() and (b < n_train).all() for b in ids)),
-        "w_at_eval": np.array([w for _, w in model.w_at_eval]),
-        "final_w": np.asarray(model.params["w"], dtype=np.float64).copy(),
-        "final_b": np.asarray(model.params["b"], dtype=np.float64).copy(),
-        "val_acc": np.asarray(history.get("val_acc", []), dtype=np.float64),
-        "loss_len": len(history.get("loss", [])),
-        "best_val_acc": float(getattr(trainer, "best_val_acc", np.nan)),
-    }
 
 
 def compare_trainer(expected, got, case: Case) -> str | None:
@@ -1060,7 +802,7 @@ def _smooth_backward(name):
                      "sigmoid": "dx = dout * s * (1 - s) with s the sigmoid's OUTPUT (cache it "
                                 "in the forward pass)",
                      "tanh": "dx = dout * (1 - t ** 2) with t = tanh(x), the OUTPUT"}[name]}),
-                 driver=_backward_driver(f"{name}_forward"))
+                 driver=sigmoid_backward_driver if name == "sigmoid" else tanh_backward_driver)
 
 
 CHECKS = {
@@ -1076,22 +818,22 @@ CHECKS = {
                                   lambda: _backward_cases("affine_forward",
                                                           affine_backward_cases()),
                                   _compare_backward(("dx", "dw", "db"), _AFFINE_HINTS),
-                                  driver=_backward_driver("affine_forward")),
+                                  driver=affine_backward_driver),
     "test_relu_forward": Check("relu_forward", lambda: relu_cases(22, False),
                                _compare_relu_forward),
     "test_relu_backward": Check("relu_backward",
                                 lambda: _backward_cases("relu_forward", relu_cases(23, True)),
                                 _compare_backward(("dx",), {"dx": "dx = dout where the input x "
                                                             "was positive, 0 elsewhere"}),
-                                driver=_backward_driver("relu_forward")),
+                                driver=relu_backward_driver),
     "test_sigmoid_forward": Check("sigmoid_forward", lambda: smooth_cases(24, False, True),
                                   _smooth_forward_compare(
                                       "sigmoid", "sigmoid(x) = 1 / (1 + exp(-x))"),
-                                  driver=_quiet_driver),
+                                  driver=quiet_driver),
     "test_sigmoid_backward": _smooth_backward("sigmoid"),
     "test_tanh_forward": Check("tanh_forward", lambda: smooth_cases(25, False, True),
                                _smooth_forward_compare("tanh", "use np.tanh(x)"),
-                               driver=_quiet_driver),
+                               driver=quiet_driver),
     "test_tanh_backward": _smooth_backward("tanh"),
     "test_dropout_forward": Check("dropout_forward", dropout_forward_cases,
                                   compare_dropout_forward, driver=dropout_forward_driver),

@@ -19,12 +19,19 @@ never at import (either module may then be imported first).
 
 from __future__ import annotations
 
-import copy
 import importlib
 
 import numpy as np
 
 from autograder.checks import Case, Check
+
+from ..sandbox.layers import batchnorm_backward_driver, layernorm_backward_driver
+from ..sandbox.normalization import (
+    batchnorm_forward_driver,
+    layernorm_forward_driver,
+    norm_net_init_driver,
+    norm_net_loss_driver,
+)
 
 _NORM_LAYERS = ("batchnorm_forward", "batchnorm_backward", "layernorm_forward",
                 "layernorm_backward")
@@ -75,21 +82,6 @@ def batchnorm_forward_cases():
                 np.ones(4, np.float32), np.zeros(4, np.float32), {}), hint="float32 input")
 
 
-def batchnorm_forward_driver(fn, case: Case):
-    """Call the forward pass on each (x, mode) step with one bn_param dict, as a net does."""
-    steps, gamma, beta, bn_param = case.args
-    param = copy.deepcopy(bn_param)
-    outs = []
-    for x, mode in steps:
-        param["mode"] = mode
-        result = fn(x.copy(), gamma.copy(), beta.copy(), param)
-        if not isinstance(result, tuple | list) or len(result) != 2:
-            raise TypeError("batchnorm_forward should return a tuple (out, cache)")
-        outs.append(result[0])
-    return {"outs": outs, "running_mean": param.get("running_mean"),
-            "running_var": param.get("running_var")}
-
-
 def compare_batchnorm_forward(expected, got, case: Case) -> str | None:
     from . import normalization_answers as answers  # grader side only
 
@@ -114,10 +106,11 @@ def _backward_cases(seed: int, param: dict):
     yield Case((args, rng.standard_normal((8, 4)).astype(np.float32)), hint="float32 input")
 
 
-def _backward_check(function: str, forward: str, seed: int, param: dict, hints: dict) -> Check:
-    def drive(backward, case: Case):
-        return _layers()._backward_driver(forward)(backward, case)
+_BACKWARD_DRIVERS = {"batchnorm_forward": batchnorm_backward_driver,
+                     "layernorm_forward": layernorm_backward_driver}
 
+
+def _backward_check(function: str, forward: str, seed: int, param: dict, hints: dict) -> Check:
     axis = 1 if forward.startswith("layernorm") else 0
 
     def compare(expected, got, case: Case):
@@ -127,7 +120,8 @@ def _backward_check(function: str, forward: str, seed: int, param: dict, hints: 
             expected, got, case)
         return problem and problem + dx_diagnosis(got.get("result"), case, axis)
 
-    return Check(function, lambda: _backward_cases(seed, param), compare, driver=drive)
+    return Check(function, lambda: _backward_cases(seed, param), compare,
+                 driver=_BACKWARD_DRIVERS[forward])
 
 
 _BATCHNORM_HINTS = {
@@ -165,14 +159,6 @@ def layernorm_forward_cases():
                 np.zeros(4, np.float32), {}), hint="float32 input")
 
 
-def _layernorm_driver(fn, case: Case):
-    x, gamma, beta, ln_param = case.args
-    result = fn(x, gamma, beta, dict(ln_param))
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise TypeError("layernorm_forward should return a tuple (out, cache)")
-    return result[0]
-
-
 def compare_layernorm_forward(expected, got, case: Case) -> str | None:
     from . import normalization_answers as answers  # grader side only
 
@@ -192,24 +178,6 @@ def norm_net_init_cases():
                hint='weight_scale="fan_in" with batchnorm')
     yield Case(([], 5, 3), {"normalization": "batchnorm", "seed": 4},
                hint="no hidden layer: nothing to normalise")
-
-
-def norm_net_init_driver(cls, case: Case):
-    net = cls(*case.args, **case.kwargs)
-    twin = cls(*case.args, **case.kwargs)
-    params = {k: np.asarray(v) for k, v in net.params.items()}
-    norm_params = list(getattr(net, "norm_params", None) or [])
-    return {
-        "keys": sorted(params),
-        "shapes": {k: v.shape for k, v in params.items()},
-        "std": {k: float(v.std()) for k, v in params.items()},
-        "values": {k: v for k, v in params.items() if not k.startswith("W")},
-        "norm_params": len(norm_params),
-        "distinct_norm_params": len({id(p) for p in norm_params}),
-        "dict_norm_params": all(isinstance(p, dict) for p in norm_params),
-        "same_seed": all(np.array_equal(v, np.asarray(twin.params.get(k))) for k, v in
-                         params.items()),
-    }
 
 
 def compare_norm_net_init(expected, got, case: Case) -> str | None:
@@ -271,29 +239,6 @@ def norm_net_loss_cases():
         yield Case((hidden, 8, 3, params, batches, X_test, running),
                    {"normalization": normalization, "reg": reg, "seed": 0},
                    hint=f"normalization={normalization!r}, hidden layers {hidden}, reg={reg}")
-
-
-def norm_net_loss_driver(cls, case: Case):
-    """Training calls (loss, gradients), then test-mode scores with running averages put in
-    norm_params by the driver: in the sandbox the reference layers answer as data and cannot
-    update the student's dicts in place, and the running averages are batchnorm_forward's
-    job, graded on its own test."""
-    hidden, input_dim, classes, params, batches, X_test, running = case.args
-    net = cls(hidden, input_dim, classes, **case.kwargs)
-    for key, value in params.items():
-        net.params[key] = value.copy()
-    # Fresh norm_params as documented, so a mistake there costs points on the init test only.
-    net.norm_params = [{"mode": "train"} for _ in hidden] if case.kwargs["normalization"] else []
-    losses, grads = [], []
-    for X, y in batches:
-        loss, g = net.loss(X.copy(), y.copy())
-        losses.append(float(loss))
-        grads.append({k: np.asarray(v) for k, v in g.items()})
-    if case.kwargs["normalization"] == "batchnorm":
-        for norm_param, (mean, var) in zip(net.norm_params, running, strict=True):
-            norm_param["running_mean"], norm_param["running_var"] = mean.copy(), var.copy()
-    return {"losses": losses, "grads": grads[0],
-            "scores": np.asarray(net.loss(X_test.copy()))}
 
 
 def compare_norm_net_loss(expected, got, case: Case) -> str | None:
@@ -371,7 +316,7 @@ CHECKS = {
                                                    "batchnorm_forward", 75, {"mode": "train"},
                                                    _BATCHNORM_HINTS),
     "test_layernorm_forward": Check("layernorm_forward", layernorm_forward_cases,
-                                    compare_layernorm_forward, driver=_layernorm_driver),
+                                    compare_layernorm_forward, driver=layernorm_forward_driver),
     "test_layernorm_backward": _backward_check("layernorm_backward", "layernorm_forward", 73,
                                                {}, _LAYERNORM_HINTS),
     "test_count_parameters": Check("count_parameters", count_parameters_cases,
