@@ -59,6 +59,7 @@ def _leaves(V, inputs):
 
 
 def evaluate(V, name, inputs):
+    """The ``.data`` of expression ``name`` built from ``V`` leaves holding ``inputs``."""
     out = EXPRESSIONS[name](*_leaves(V, inputs))
     if not hasattr(out, "data"):
         raise TypeError(f"the result is a {type(out).__name__}, not a Value with .data")
@@ -67,12 +68,15 @@ def evaluate(V, name, inputs):
 
 
 def value_forward_driver(V, case: Case):
+    """The forward value of the case's expression, built from the student's ``Value``."""
     name, inputs = case.args
     return evaluate(V, name, inputs)
 
 
 
 def value_backward_driver(V, case: Case):
+    """The leaves' gradients after ``backward()``, and (for the hint only) the numerical
+    gradient of the student's own forward."""
     name, inputs = case.args
     leaves = _leaves(V, inputs)
     out = EXPRESSIONS[name](*leaves)

@@ -9,6 +9,8 @@ from autograder.checks import Case
 
 
 def fc_init_driver(cls, case: Case):
+    """Summaries of a new net's parameters (keys, shapes, statistics), and whether the same
+    seed gives the same weights and another seed other ones."""
     net = cls(*case.args, **case.kwargs)
     twin = cls(*case.args, **case.kwargs)
     other = cls(*case.args, **{**case.kwargs, "seed": case.kwargs["seed"] + 100})
@@ -29,6 +31,8 @@ def fc_init_driver(cls, case: Case):
 
 
 def fc_loss_driver(cls, case: Case):
+    """Scores, then loss and gradients, then scores again (a training call must not leave
+    dropout in train mode), on the parameters the case sets."""
     hidden, input_dim, classes, params, X, y = case.args
     net = cls(hidden, input_dim, classes, **case.kwargs)
     for key, value in params.items():

@@ -28,6 +28,7 @@ def batchnorm_forward_driver(fn, case: Case):
 
 
 def layernorm_forward_driver(fn, case: Case):
+    """The forward pass's ``out`` (its cache's layout is the student's choice)."""
     x, gamma, beta, ln_param = case.args
     result = fn(x, gamma, beta, dict(ln_param))
     if not isinstance(result, tuple | list) or len(result) != 2:
@@ -36,6 +37,8 @@ def layernorm_forward_driver(fn, case: Case):
 
 
 def norm_net_init_driver(cls, case: Case):
+    """Summaries of a new net's parameters and ``norm_params`` (one dict per layer?), and
+    whether the same seed gives the same weights."""
     net = cls(*case.args, **case.kwargs)
     twin = cls(*case.args, **case.kwargs)
     params = {k: np.asarray(v) for k, v in net.params.items()}

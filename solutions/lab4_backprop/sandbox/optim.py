@@ -15,6 +15,8 @@ from autograder.checks import Case
 
 
 def update_driver(fn, case: Case):
+    """The weights after each of the case's steps, one config dict carried along as a
+    network's training would."""
     w, steps, config = case.args
     config = copy.deepcopy(config)
     trajectory = []
@@ -24,7 +26,6 @@ def update_driver(fn, case: Case):
             raise TypeError("the update rule must return (next_w, config) with config a dict")
         trajectory.append(np.array(w, copy=True))  # its dtype too: judge rejects float16
     return np.stack(trajectory)
-
 
 
 class ScriptedModel:
@@ -92,6 +93,8 @@ def _trainer_data(n_train):
 
 
 def trainer_driver(cls, case: Case):
+    """Train a :class:`ScriptedModel` and report what it recorded: updates, batches, the
+    weights at each evaluation (the learning rates used) and the parameters kept."""
     script, n_train, per_epoch_batch = case.args
     kwargs = copy.deepcopy(case.kwargs)
     kwargs["update_rule"] = _RULES.get(kwargs["update_rule"], kwargs["update_rule"])
