@@ -38,9 +38,20 @@ from autograder.checks.compare import (
     shape_problem,
     softmax_not_finite,
 )
+from autograder.reference import solution_namespace
+from course_utils.data import BUNDLED_DIR, flatten, load_cifar10, split_validation
+
+from ..sandbox.drivers import (
+    KEYS,
+    drive_backward,
+    drive_forward,
+    drive_loss,
+    drive_predict,
+    drive_train,
+)
+from .answers import _cross_entropy, _forward_variant, _labels, _scores, _softmax
 
 LAB = "lab3_two_layer"
-KEYS = ("W1", "b1", "W2", "b2")
 ARTIFACT = "best_two_layer_net.npz"
 HELDOUT = Path(__file__).resolve().parent / "heldout" / "cifar10_heldout.npz"
 # Accuracy the saved network must reach on the 500 held-out CIFAR-10 test images (HELDOUT).
@@ -121,7 +132,6 @@ def loss_cases():
 
 
 def _with_magnitudes(case: Case, what: str) -> Case:
-    from .answers import _scores  # grader side only
     """``case`` with a hint stating how large its scores and their gaps within a row are."""
     spec = case.kwargs["spec"]
     scores = _scores(spec["params"], case.args[0], spec["activation"])
@@ -144,8 +154,6 @@ def backward_cases():
 
 
 def predict_cases():
-    from .answers import _scores  # grader side only
-
     rng = np.random.default_rng(33)
     cases = [_net_case(rng, 12, 6, 5, 4, "relu", "ReLU, 12 examples, 4 classes"),
              _net_case(rng, 12, 6, 5, 4, "tanh", "tanh hidden layer"),
@@ -158,189 +166,6 @@ def predict_cases():
         spec = case.kwargs["spec"]
         spec["scores"] = _scores(spec["params"], case.args[0], spec["activation"])
         yield case
-
-
-# --------------------------------------------------------------------------- drivers
-
-
-def _build(cls, spec):
-    """The student's network with the case's parameters (copied: training changes them)."""
-    D, H, C = spec["sizes"]
-    if not isinstance(cls, type):
-        cls(D, H, C)  # a stub that is not implemented raises NotImplementedError here
-        raise TypeError("TwoLayerNet should be a class (class TwoLayerNet: ...)")
-    net = cls(D, H, C, activation=spec["activation"], seed=0)
-    for key in KEYS:
-        net.params[key] = np.array(spec["params"][key], copy=True)
-    return net
-
-
-def _forward_driver(cls, case):
-    (X, _), spec = case.args, case.kwargs["spec"]
-    return _build(cls, spec).loss(X)
-
-
-def _loss_driver(cls, case):
-    (X, y), spec = case.args, case.kwargs["spec"]
-    net = _build(cls, spec)
-    try:
-        scores = net.loss(X)
-    except Exception:  # a broken forward pass is graded by test_forward_scores, not here
-        scores = None
-    return {"scores": scores, "out": net.loss(X, y, reg=spec["reg"])}
-
-
-def _backward_driver(cls, case):
-    (X, y), spec = case.args, case.kwargs["spec"]
-    net = _build(cls, spec)
-    out = net.loss(X, y, reg=spec["reg"])
-    result = {"out": out, "numeric": None}
-    if spec["numeric"]:
-        # In float64 (also for float32 cases), so the differences are accurate.
-        wide = dict(spec, params={k: np.asarray(v, np.float64) for k, v in spec["params"].items()})
-        try:
-            result["numeric"] = _numerical_gradients(
-                _build(cls, wide), np.asarray(X, np.float64), y, spec["reg"])
-        except Exception:  # only a second opinion; the reference comparison still applies
-            pass
-    return result
-
-
-def _numerical_gradients(net, X, y, reg, h=1e-5):
-    """Centred differences of the student's own loss, for every parameter entry."""
-    numeric = {}
-    for key in KEYS:
-        param = net.params[key]
-        grad = np.zeros(param.shape)
-        for index in np.ndindex(param.shape):
-            old = param[index]
-            param[index] = old + h
-            plus = float(net.loss(X, y, reg=reg)[0])
-            param[index] = old - h
-            minus = float(net.loss(X, y, reg=reg)[0])
-            param[index] = old
-            grad[index] = (plus - minus) / (2 * h)
-        numeric[key] = grad
-    return numeric
-
-
-def _probe_scores(params, X):
-    """Scripted class scores for the probes of predict and train: a fixed function of the
-    parameters that is no activation of the lab, so the forward pass is not an answer the
-    sandbox can import. Only the student's code around it (argmax, the training loop) is
-    graded, on the same probe for the reference."""
-    p = {k: np.asarray(params[k], dtype=np.float64) for k in KEYS}
-    return np.cos(np.asarray(X, dtype=np.float64) @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
-
-
-def _with_known_forward(cls, spec, loss=None, predict=True):
-    """A subclass of the student's class whose ``loss(X)`` (scores) and ``predict`` are fixed:
-    the case's own scores (``spec["scores"]``, for predict's inputs) or scripted ones
-    (:func:`_probe_scores`), so ``train`` and ``predict`` are graded on their own."""
-    if not isinstance(cls, type):
-        cls(*spec["sizes"])
-        raise TypeError("TwoLayerNet should be a class (class TwoLayerNet: ...)")
-
-    def scores_only(self, X, y=None, reg=0.0):
-        if y is not None:
-            raise AssertionError("this test only needs the scores, loss(X)")
-        if "scores" in spec and len(X) == len(spec["scores"]):
-            return np.array(spec["scores"], copy=True)
-        return _probe_scores(self.params, X)
-
-    methods = {"loss": loss or scores_only}
-    if predict:
-        methods["predict"] = lambda self, X: np.argmax(_probe_scores(self.params, X), axis=1)
-    return _build(type(cls.__name__, (cls,), methods), spec)
-
-
-def _predict_driver(cls, case):
-    (X, _), spec = case.args, case.kwargs["spec"]
-    return _with_known_forward(cls, spec, predict=False).predict(X)
-
-
-# The probe's gradients: a fixed pattern per parameter, scaled by these numbers, so each step
-# moves a parameter by exactly learning_rate * its pattern.
-_PROBE_SCALE = {"W1": 0.05, "b1": 0.1, "W2": 1.0, "b2": 1.0}
-
-
-def _probe_gradient(key, shape):
-    size = int(np.prod(shape))
-    return _PROBE_SCALE[key] * np.cos(1.0 + 2.0 * np.arange(size)).reshape(shape)
-
-
-def _probe_loss_value(step):
-    return 3.0 + 0.125 * step
-
-
-class _Recorder:
-    def __init__(self):
-        self.snapshots, self.ids, self.label_errors, self.regs = [], [], 0, []
-        self.batch_sizes = []
-
-    def record(self, params, X, y, reg, X_all, y_all):
-        self.snapshots.append({k: np.array(params[k], dtype=np.float64) for k in KEYS})
-        ids = np.rint(np.asarray(X)[:, 0]).astype(np.int64)
-        self.batch_sizes.append(len(ids))
-        ok = (ids >= 0) & (ids < len(y_all))
-        if not ok.all() or not np.array_equal(np.asarray(y), y_all[ids]):
-            self.label_errors += 1
-        self.ids.append(ids)
-        self.regs.append(float(reg))
-
-
-def _run_training(cls, case):
-    X_all, y_all, X_val, y_val = case.args
-    spec = case.kwargs["spec"]
-    recorder = _Recorder()
-
-    def probe_loss(self, X, y=None, reg=0.0):  # the graded signature: called by keyword too
-        if y is None:
-            return _probe_scores(self.params, X)
-        step = len(recorder.snapshots)
-        recorder.record(self.params, X, y, reg, X_all, y_all)
-        grads = {k: _probe_gradient(k, np.shape(self.params[k])) for k in KEYS}
-        return _probe_loss_value(step), grads
-
-    net = _with_known_forward(cls, spec, loss=probe_loss)
-    history = net.train(X_all, y_all, X_val, y_val, **spec["train"])
-    final = {k: np.array(net.params[k], dtype=np.float64) for k in KEYS}
-    return history, recorder, final
-
-
-def _history_data(history):
-    if not isinstance(history, dict):
-        return {"type": type(history).__name__}
-    data = {"type": "dict", "keys": sorted(map(str, history))}
-    for key in ("loss", "train_acc", "val_acc"):
-        if key in history:
-            try:
-                data[key] = np.asarray(history[key], dtype=np.float64).ravel()
-            except (TypeError, ValueError):
-                data[key] = f"not a list of numbers ({type(history[key]).__name__})"
-    return data
-
-
-def _train_driver(cls, case):
-    history, recorder, final = _run_training(cls, case)
-    spec = case.kwargs["spec"]
-    steps = [*recorder.snapshots, final]
-    patterns = {k: _probe_gradient(k, final[k].shape) for k in KEYS}
-    lr = [[float(np.sum((a[k] - b[k]) * patterns[k]) / np.sum(patterns[k] ** 2)) for k in KEYS]
-          for a, b in zip(steps[:-1], steps[1:], strict=False)]
-    result = {
-        "history": _history_data(history),
-        "calls": len(recorder.batch_sizes),
-        "batch_sizes": np.array(recorder.batch_sizes, dtype=np.int64),
-        "regs": np.array(recorder.regs),
-        "lr": np.array(lr).reshape(-1, len(KEYS)),
-        "ids": recorder.ids,
-        "label_errors": recorder.label_errors,
-    }
-    if spec.get("repeat"):
-        _, again, _ = _run_training(cls, case)
-        result["ids_repeat"] = again.ids
-    return result
 
 
 def _probe_case(rng, N, batch_size, num_iters, *, lr=0.1, decay=0.5, reg=0.3, seed=3,
@@ -399,7 +224,6 @@ def _penalties(case):
 
 
 def compare_scores(expected, got, case: Case) -> str | None:
-    from .answers import _forward_variant, _softmax  # grader side only
     if isinstance(got, tuple):
         return ("loss(X) with y=None should return only the scores array, not a tuple; "
                 "return the scores before computing the loss")
@@ -444,7 +268,6 @@ def _loss_value(out, what="loss(X, y, reg)"):
 
 
 def compare_loss(expected, got, case: Case) -> str | None:
-    from .answers import _cross_entropy, _scores  # grader side only
     value, problem = _loss_value(got["out"])
     if problem:
         return problem
@@ -758,7 +581,6 @@ def saved_model_cases():
 
 
 def compare_saved_model(expected, arrays, case: Case) -> str | None:
-    from .answers import _labels  # grader side only
     X, y, threshold = case.args
     D, C = X.shape[1], 10
     name = ARTIFACT
@@ -801,12 +623,6 @@ def write_example(folder) -> None:
     """Save a network that passes ``test_saved_model`` into ``folder``, for sample submissions
     (demo, end-to-end tests): the reference 3072-50-10 network trained for 250 iterations on
     the bundled images as in the notebook (about 31% on the bundled test images; 10-20 s)."""
-    from pathlib import Path
-
-    from course_utils.data import BUNDLED_DIR, flatten, load_cifar10, split_validation
-
-    from ..reference import solution_namespace
-
     data = load_cifar10(BUNDLED_DIR, download=False, verbose=False)
     X, y, X_val, y_val = split_validation(data.X_train, data.y_train, 500, seed=0)
     X, X_val = flatten(X), flatten(X_val)
@@ -820,18 +636,18 @@ def write_example(folder) -> None:
 
 CHECKS = {
     "test_forward_scores": Check("TwoLayerNet", forward_cases, compare_scores,
-                                 driver=_forward_driver,
+                                 driver=drive_forward,
                                  title="`TwoLayerNet.loss`: the forward pass (scores)"),
-    "test_loss": Check("TwoLayerNet", loss_cases, compare_loss, driver=_loss_driver,
+    "test_loss": Check("TwoLayerNet", loss_cases, compare_loss, driver=drive_loss,
                        groups={"main": 0.5, "edge": 0.5},  # edge: the large scores
                        title="`TwoLayerNet.loss`: the softmax loss with L2 regularisation"),
     "test_backward": Check("TwoLayerNet", backward_cases, compare_grads,
-                           driver=_backward_driver,
+                           driver=drive_backward,
                            title="`TwoLayerNet.loss`: the gradients (backward pass)"),
-    "test_train": Check("TwoLayerNet", train_cases, compare_training, driver=_train_driver,
+    "test_train": Check("TwoLayerNet", train_cases, compare_training, driver=drive_train,
                         title="`TwoLayerNet.train`: mini-batch SGD with learning-rate decay"),
     "test_predict": Check("TwoLayerNet", predict_cases, compare_predictions,
-                          driver=_predict_driver, title="`TwoLayerNet.predict`"),
+                          driver=drive_predict, title="`TwoLayerNet.predict`"),
     "test_svm_two_layer_loss": Check(
         "svm_two_layer_loss", svm_cases, compare_svm,
         title="`svm_two_layer_loss`: the same network with the multiclass SVM loss"),

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 
 from autograder.checks import run_check
-from autograder.checks.lab3_two_layer import (
+from autograder.reference import solution_namespace
+from course_utils.data import BUNDLED_DIR, flatten, load_cifar10
+from solutions.lab3_two_layer.grader.two_layer_net import (
     ARTIFACT,
     HELDOUT,
     SAVED_MODEL_THRESHOLD,
     write_example,
 )
-from autograder.reference import solution_namespace
-from course_utils.data import BUNDLED_DIR, flatten, load_cifar10
 
 LAB, TEST = "lab3_two_layer", "test_saved_model"
 
