@@ -35,6 +35,7 @@ from .answers import _cross_entropy, _forward_variant, _scores, _softmax
 
 
 def random_params(rng, D, H, C, dtype=np.float64, scale=1.0):
+    """A D-H-C network's parameters, weights scaled by 1 / sqrt(fan-in) times ``scale``."""
     return {
         "W1": (scale * rng.standard_normal((D, H)) / np.sqrt(D)).astype(dtype),
         "b1": (0.1 * rng.standard_normal(H)).astype(dtype),
@@ -138,19 +139,24 @@ def predict_cases():
         yield case
 
 
+# The tolerances these take are multiples of compare.question_eps (the course's one policy).
+
+
 def relative_difference(a, b) -> float:
+    """||a - b|| / ||b||, in float64: how far a gradient is from the reference ``b``."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12))
 
 
 def close_values(a, b, tol) -> bool:
+    """Whether ``a`` is within ``tol`` of ``b``, relative to ``|b|`` and absolute near 0."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return bool(np.all(np.abs(a - b) <= tol * (np.abs(b) + 1.0)))
 
 
-def penalties(case):
-    p = {k: np.asarray(v, dtype=np.float64) for k, v in case.kwargs["spec"]["params"].items()}
-    return {k: float(np.sum(p[k] ** 2)) for k in KEYS}
+def penalties(params):
+    """sum(p**2) of each parameter (biases too, to name the mistake of penalising them)."""
+    return {k: float(np.sum(np.asarray(params[k], dtype=np.float64) ** 2)) for k in KEYS}
 
 
 def compare_scores(expected, got, case: Case) -> str | None:
@@ -188,6 +194,7 @@ def compare_scores(expected, got, case: Case) -> str | None:
 
 
 def loss_value(out, what="loss(X, y, reg)"):
+    """``(loss as a float, None)`` from a ``(loss, grads)`` pair, or ``(None, why not)``."""
     if not (isinstance(out, tuple | list) and len(out) == 2):
         return None, (f"{what} should return a pair (loss, grads), got "
                       f"{type(out).__name__}")
@@ -211,7 +218,7 @@ def compare_loss(expected, got, case: Case) -> str | None:
     if close_values(value, reference, tol):
         return None
     reg = case.kwargs["spec"]["reg"]
-    pen = penalties(case)
+    pen = penalties(case.kwargs["spec"]["params"])
     penalty = reg * (pen["W1"] + pen["W2"])
     data_losses = [reference - penalty]
     own_scores, _ = as_array(got["scores"], "scores")

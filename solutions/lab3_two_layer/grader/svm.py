@@ -38,7 +38,7 @@ def compare_svm(expected, got, case: Case) -> str | None:
     params, X, y, reg = case.args
     reference = float(expected[0])
     tol = 1e3 * question_eps(X, expected)
-    pen = penalties(Case((), {"spec": {"params": params}}))
+    pen = penalties(params)
     penalty = reg * (pen["W1"] + pen["W2"])
     if not close_values(value, reference, tol):
         data, n = reference - penalty, len(y)
