@@ -72,7 +72,9 @@ def test_a_cell_in_the_sandbox_reaches_no_answer(tmp_path):
 def test_the_worker_imports_no_reference(lab):
     """The worker, having looked up every driver of the lab as it does for a case, holds no
     module of the lab's grader package, nor the reference, nor the sample builder, nor
-    nbformat (which alone would cost seconds per submission)."""
+    nbformat (which alone would cost seconds per submission). The lab's folder itself is
+    imported as the sandbox package's parent, allowed only as a namespace package (no
+    ``__init__.py``, so no code of its own)."""
     drivers = sorted({e.driver for e in (exercise(lab, c) for c in lab_checks(lab).values())
                       if e.driver})
     code = (f"import sys; sys.path.append({str(get_lab(lab).source_dir.parents[1])!r})\n"
@@ -80,11 +82,10 @@ def test_the_worker_imports_no_reference(lab):
             "from autograder.checks import find_driver\n"
             f"for name in {drivers!r}:\n"
             f"    find_driver({lab!r}, name)\n"
-            # solutions.<lab> itself is the namespace package (no code) holding the sandbox's
             "print(sorted(m for m in sys.modules if m.startswith('solutions.') and\n"
-            f"             m != 'solutions.{lab}' and\n"
-            f"             not m.startswith('solutions.{lab}.{SANDBOX_PART}')\n"
-            "             or m in ('autograder.reference', 'autograder.samples')))")
+            f"             not m.startswith('solutions.{lab}.{SANDBOX_PART}') and not (\n"
+            f"                 m == 'solutions.{lab}' and sys.modules[m].__file__ is None)\n"
+            "             or m in ('autograder.reference', 'autograder.samples', 'nbformat')))")
     proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
                           cwd=tempfile.gettempdir(), timeout=120)
     assert proc.returncode == 0, proc.stderr[-1000:]

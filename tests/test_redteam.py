@@ -133,7 +133,7 @@ def test_lab2_answers_cannot_be_imported_from_the_hidden_checks(tmp_path):
 
 
 _BORROWED_NET = '''import numpy as np
-from autograder.checks.lab3_two_layer import _cross_entropy, _labels, _scores
+from solutions.lab3_two_layer.grader.answers import _cross_entropy, _labels, _scores
 class TwoLayerNet:
     def __init__(self, D, H, C, activation="relu", seed=0, **kwargs):
         self.activation = activation

@@ -10,7 +10,7 @@ float32. Prints examples per second (median of several repeats) and the ratio Nu
 the course's goal is at least 0.8x. PyTorch is an optional dependency
 (``pip install torch==2.13.0`` finds a CPU build); without it the script says so and exits 0.
 
-Usage: python solutions/lab3_two_layer/benchmark.py [--threads N] [--repeats N] [--hidden 100 500]
+Usage: python -m solutions.lab3_two_layer.benchmark [--threads N] [--repeats N] [--hidden 100 500]
 """
 
 from __future__ import annotations

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 
 from autograder.checks import run_check
-from autograder.checks.lab3_two_layer import (
+from autograder.reference import solution_namespace
+from course_utils.data import BUNDLED_DIR, flatten, load_cifar10
+from solutions.lab3_two_layer.grader.model import (
     ARTIFACT,
     HELDOUT,
     SAVED_MODEL_THRESHOLD,
     write_example,
 )
-from autograder.reference import solution_namespace
-from course_utils.data import BUNDLED_DIR, flatten, load_cifar10
 
 LAB, TEST = "lab3_two_layer", "test_saved_model"
 
@@ -136,9 +136,12 @@ def test_a_truncated_file_is_reported(trained, tmp_path, monkeypatch):
 def test_the_held_out_images_ship_with_the_grader_only():
     import tomllib
 
-    from autograder.course import REPO_ROOT
+    from autograder.course import GRADER_PART, REPO_ROOT, get_lab
 
-    assert HELDOUT.is_file() and HELDOUT.parent.parent.name == "autograder"
+    # In the lab's grader package, which the sandbox never mounts.
+    assert HELDOUT.is_file() and HELDOUT.parent.parent == get_lab(LAB).source_dir / GRADER_PART
+    packages = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert not [p for p in packages["packages"]["find"]["include"] if p.startswith("solutions")]
     for folder in (REPO_ROOT / "labs", BUNDLED_DIR.parent):  # the student release, course_utils
         assert not [p for p in folder.rglob("*") if "heldout" in p.name.lower()], folder
     config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
@@ -147,6 +150,6 @@ def test_the_held_out_images_ship_with_the_grader_only():
                 if "heldout" in pattern or pattern.endswith(".npz")]
     manifest = REPO_ROOT / "MANIFEST.in"  # which could add it to a distribution
     rules = manifest.read_text() if manifest.is_file() else ""
-    whole_package = (["graft", "autograder"], ["recursive-include", "autograder"])
+    whole_package = (["graft", "solutions"], ["recursive-include", "solutions"])
     assert not [line for line in rules.splitlines()
                 if "heldout" in line or line.split()[:2] in whole_package]

@@ -19,11 +19,11 @@ import time
 import numpy as np
 import pytest
 
-from autograder.checks.lab3_two_layer import compare_saved_model, saved_model_cases
 from autograder.course import get_lab
 from autograder.notebook import read_notebook
 from autograder.reference import solution_namespace
 from course_utils.data import flatten, load_cifar10, load_mnist, split_validation
+from solutions.lab3_two_layer.grader.model import compare_saved_model, saved_model_cases
 
 pytestmark = pytest.mark.realdata
 FULL = os.environ.get("NNLABS_REAL_SCALE") == "full"
