@@ -1,8 +1,12 @@
 """Lab 2's hidden checks, grader only: the sandbox never mounts this package.
 
-``CHECKS`` maps the grade id of each graded test cell to its :class:`~autograder.checks.Check`.
+``CHECKS`` maps the grade id of each graded test cell to its :class:`~autograder.checks.Check`,
+merged from one module per part of ``linear_classifiers.ipynb``: ``training.py`` (the
+perceptron, ``LinearClassifier.train`` and ``predict``) and ``losses.py`` (SVM and softmax);
+the answer-derived code that names a mistake is in ``answers.py``.
 """
 
-from .linear_classifiers import CHECKS
+from .losses import CHECKS as LOSS_CHECKS
+from .training import CHECKS as TRAINING_CHECKS
 
-__all__ = ["CHECKS"]
+CHECKS = {**TRAINING_CHECKS, **LOSS_CHECKS}

@@ -1,13 +1,13 @@
-"""Lab 2's answer code: the perceptron rule (with the variants that name a mistake) and the
-SVM and softmax losses split into their terms, used by the compare functions of
-:mod:`autograder.checks.lab2_linear` in the grader's process only."""
+"""Lab 2's answer code, grader only: the perceptron rule (with the variations that name a
+mistake) and the SVM and softmax losses split into their terms, used by the comparisons in
+:mod:`.training` and :mod:`.losses` to recognise a student's mistake."""
 
 from __future__ import annotations
 
 import numpy as np
 
 
-def _perceptron(X, y, num_epochs, *, at_zero=0, bias_update=True, sign=1, epochs_used=None):
+def perceptron_variant(X, y, num_epochs, *, at_zero=0, bias_update=True, sign=1, epochs_used=None):
     """The perceptron rule with a deliberate variation, to recognise a student's mistake."""
     X = np.asarray(X, dtype=np.float64)
     X_aug = np.hstack([X, np.ones((len(X), 1))])
@@ -23,7 +23,7 @@ def _perceptron(X, y, num_epochs, *, at_zero=0, bias_update=True, sign=1, epochs
     return w
 
 
-def _svm_parts(W, X, y):
+def svm_parts(W, X, y):
     """Mean hinge loss and its gradient split into the wrong-class and correct-class terms."""
     W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
     rows = np.arange(len(y))
@@ -37,7 +37,8 @@ def _svm_parts(W, X, y):
     return (np.maximum(margins, 0).sum() / n, X.T @ active / n, X.T @ correct / n, margins)
 
 
-def _softmax_parts(W, X, y):
+def softmax_parts(W, X, y):
+    """Mean cross-entropy and its gradient split into the probability and one-hot terms."""
     W, X = np.asarray(W, np.float64), np.asarray(X, np.float64)
     rows = np.arange(len(y))
     scores = X @ W
