@@ -5,6 +5,7 @@ from autograder.mutants import Edit, mutant
 PERCEPTRON, CLASSIFIER = "perceptron_train", "LinearClassifier"
 SVM_NAIVE, SVM_VEC = "svm_loss_naive", "svm_loss_vectorized"
 SOFTMAX_NAIVE, SOFTMAX_VEC = "softmax_loss_naive", "softmax_loss_vectorized"
+NUMGRAD = "numerical_gradient"
 BIAS_COLUMN = "X_aug = np.hstack([X, np.ones((num_train, 1))])"
 AVERAGE = "    loss /= num_train\n    dW /= num_train\n"  # the naive losses' averaging
 REG_GRADIENT = "    dW += 2 * reg * W\n"  # the naive losses' regularisation gradient
@@ -137,4 +138,21 @@ MUTANTS = (
     mutant("predict_wrong_axis", "test_linear_classifier_predict",
            "Takes the argmax over the examples (axis 0) instead of over the classes.",
            Edit(CLASSIFIER, "np.argmax(X @ self.W, axis=1)", "np.argmax(X @ self.W, axis=0)")),
+    # numerical_gradient
+    mutant("numgrad_divides_by_h", "test_numerical_gradient",
+           "Divides the centred difference by h instead of 2h: twice the gradient.",
+           Edit(NUMGRAD, "/ (2 * h)", "/ h")),
+    mutant("numgrad_wrong_sign", "test_numerical_gradient",
+           "Subtracts the wrong way round, f(x - h) - f(x + h).",
+           Edit(NUMGRAD, "(f_plus - f_minus)", "(f_minus - f_plus)")),
+    mutant("numgrad_forward_difference", "test_numerical_gradient",
+           "Takes the one-sided difference (f(x + h) - f(x)) / h, whose error is of order h.",
+           Edit(NUMGRAD, "x[index] = original - h\n        f_minus = f(x)\n"
+                "        x[index] = original\n        grad[index] = (f_plus - f_minus) / (2 * h)",
+                "x[index] = original\n        f_minus = f(x)\n"
+                "        grad[index] = (f_plus - f_minus) / h")),
+    mutant("numgrad_not_restored", "test_numerical_gradient",
+           "Leaves every entry of x at x - h: the caller's x is changed, and each later entry "
+           "is differentiated at a shifted point.",
+           Edit(NUMGRAD, "        x[index] = original\n", "")),
 )

@@ -87,3 +87,19 @@ class LinearClassifier:
 
     def predict(self, X):
         return (X.astype(np.float32) @ self.W).argmax(axis=1)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    # The differences of f are taken in float64 (float32 would lose most digits of a
+    # difference over a step of 1e-5); only the gradient is stored in float32.
+    grad = np.zeros(x.shape, dtype=np.float32)
+    for i in range(x.size):
+        index = np.unravel_index(i, x.shape)
+        saved = float(x[index])
+        x[index] = saved + h
+        upper = f(x)
+        x[index] = saved - h
+        lower = f(x)
+        x[index] = saved
+        grad[index] = np.float32((upper - lower) / (2 * h))
+    return grad

@@ -91,3 +91,18 @@ class LinearClassifier:
 
     def predict(self, X):
         return np.array([int(np.argmax(row @ self.W)) for row in X], dtype=np.int64)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        ix = it.multi_index
+        x[ix] += h
+        fxph = f(x)
+        x[ix] -= 2 * h
+        fxmh = f(x)
+        x[ix] += h  # back, up to round-off
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad

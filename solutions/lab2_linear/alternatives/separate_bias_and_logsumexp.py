@@ -93,3 +93,16 @@ class LinearClassifier:
     def predict(self, X):
         scores = X.dot(self.W)
         return scores.argmax(axis=-1)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.empty(x.size)
+    for i in range(x.size):
+        old = x.flat[i]
+        x.flat[i] = old + h
+        up, x_up = f(x), x.flat[i]
+        x.flat[i] = old - h
+        down, x_down = f(x), x.flat[i]
+        x.flat[i] = old
+        grad[i] = (up - down) / (x_up - x_down)  # the step actually taken
+    return grad.reshape(x.shape)

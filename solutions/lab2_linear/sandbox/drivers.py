@@ -113,3 +113,43 @@ def predict_driver(cls, case):
     clf = cls(_unused_loss)
     clf.W = W
     return clf.predict(X)
+
+
+# --------------------------------------------------------------------- gradient checking
+
+
+def scalar_function(kind: str, A: np.ndarray):
+    """The scalar function of ``z`` (an array shaped like ``A``) that a gradient-checking case
+    differentiates, built from data the case carries; only its values are computed here.
+
+    ``"cubic"``: sum(A z**3 + z**2), whose one-sided difference is visibly off for large h.
+    ``"coupled"``: log(sum(exp(A z))) + (sum z)**2, where every partial derivative depends on
+    every entry, so an entry left nudged changes the others' values.
+    """
+    A = np.asarray(A, dtype=np.float64)
+    if kind == "cubic":
+        return lambda z: float(np.sum(A * z**3 + z**2))
+    if kind == "coupled":
+        return lambda z: float(np.log(np.sum(np.exp(A * z))) + np.sum(z) ** 2)
+    raise ValueError(f"unknown test function {kind!r}")
+
+
+def _plain(value):
+    """``value`` as a numeric array for the grader, in its own dtype (so the grader sees a
+    float16 or complex answer as such), or the name of its type if it is no such array."""
+    if value is None:
+        return None
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return type(value).__name__
+    return array if array.dtype.kind in "biufc" else type(value).__name__
+
+
+def gradient_driver(numerical_gradient, case):
+    """Call ``numerical_gradient(f, x, **kwargs)`` on the case's function; return what it gave
+    and what x holds afterwards (it must be restored)."""
+    kind, A, x = case.args
+    x = np.array(x, dtype=np.float64)
+    grad = numerical_gradient(scalar_function(kind, A), x, **case.kwargs)
+    return {"grad": _plain(grad), "x_after": x}
