@@ -5,7 +5,7 @@ from autograder.mutants import Edit, mutant
 PERCEPTRON, CLASSIFIER = "perceptron_train", "LinearClassifier"
 SVM_NAIVE, SVM_VEC = "svm_loss_naive", "svm_loss_vectorized"
 SOFTMAX_NAIVE, SOFTMAX_VEC = "softmax_loss_naive", "softmax_loss_vectorized"
-NUMGRAD = "numerical_gradient"
+NUMGRAD, SPARSE = "numerical_gradient", "grad_check_sparse"
 BIAS_COLUMN = "X_aug = np.hstack([X, np.ones((num_train, 1))])"
 AVERAGE = "    loss /= num_train\n    dW /= num_train\n"  # the naive losses' averaging
 REG_GRADIENT = "    dW += 2 * reg * W\n"  # the naive losses' regularisation gradient
@@ -155,4 +155,19 @@ MUTANTS = (
            "Leaves every entry of x at x - h: the caller's x is changed, and each later entry "
            "is differentiated at a shifted point.",
            Edit(NUMGRAD, "        x[index] = original\n", "")),
+    # grad_check_sparse
+    mutant("sparse_absolute_error", "test_grad_check_sparse",
+           "Returns the absolute error |n - a| instead of the relative one.",
+           Edit(SPARSE, "abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-8)",
+                "abs(numeric - analytic)")),
+    mutant("sparse_with_replacement", "test_grad_check_sparse",
+           "Draws the entries with replacement, so an entry can be checked twice.",
+           Edit(SPARSE, "positions = rng.choice(x.size, size=num_checks, replace=False)",
+                "positions = rng.choice(x.size, size=num_checks, replace=True)")),
+    mutant("sparse_divides_by_h", "test_grad_check_sparse",
+           "Divides the centred difference by h instead of 2h.",
+           Edit(SPARSE, "/ (2 * h)", "/ h")),
+    mutant("sparse_not_restored", "test_grad_check_sparse",
+           "Leaves each checked entry of x at x - h.",
+           Edit(SPARSE, "        x[index] = original\n", "")),
 )

@@ -153,3 +153,12 @@ def gradient_driver(numerical_gradient, case):
     x = np.array(x, dtype=np.float64)
     grad = numerical_gradient(scalar_function(kind, A), x, **case.kwargs)
     return {"grad": _plain(grad), "x_after": x}
+
+
+def sparse_check_driver(grad_check_sparse, case):
+    """Call ``grad_check_sparse(f, x, analytic_grad, **kwargs)`` on the case's function; return
+    the errors it gave and what x holds afterwards."""
+    kind, A, x, analytic = case.args
+    x = np.array(x, dtype=np.float64)
+    errors = grad_check_sparse(scalar_function(kind, A), x, np.array(analytic), **case.kwargs)
+    return {"errors": _plain(errors), "x_after": x}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograder.reference import solution_namespace
@@ -51,3 +51,25 @@ def test_numerical_gradient_of_a_coupled_function(ref, seed, n):
     analytic = softmax + 2 * x.sum()
     grad = ref["numerical_gradient"](lambda z: np.log(np.exp(z).sum()) + z.sum() ** 2, x)
     assert np.allclose(grad, analytic, atol=1e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_grad_check_sparse_reports_the_relative_error_at_distinct_entries(ref, shape, seed,
+                                                                          data):
+    """Against a gradient off by a known factor (1 + d_i) at each entry, the relative error is
+    d_i / (2 + d_i); the entries are those the documented generator draws, x comes back."""
+    rng = np.random.default_rng(seed)
+    A, x = rng.standard_normal(shape), rng.uniform(-2, 2, shape)
+    before = x.copy()
+    exact = 2 * A * x + 1  # the gradient of sum(A x**2 + x)
+    assume(np.all(np.abs(exact) > 1e-3))  # where it is ~0, round-off decides the relative error
+    off = rng.uniform(0.01, 1.0, shape)
+    num_checks = data.draw(st.integers(0, x.size))
+    errors = ref["grad_check_sparse"](lambda z: float(np.sum(A * z**2 + z)), x,
+                                      exact * (1 + off), num_checks=num_checks, seed=seed)
+    assert np.array_equal(x, before)
+    drawn = np.random.default_rng(seed).choice(x.size, size=num_checks, replace=False)
+    expected = (off.ravel() / (2 + off.ravel()))[drawn]
+    assert errors.shape == (num_checks,)
+    assert np.allclose(errors, expected, atol=1e-6)
