@@ -1,11 +1,16 @@
-"""Numerical gradients and the comparisons students use to check analytic ones.
+"""Numerical gradients of backward passes, and the comparison students use to check analytic
+gradients.
 
-The idea behind every function here is the centred difference
+The idea is the centred difference
 
     df/dx_i  ~=  (f(x + h e_i) - f(x - h e_i)) / (2 h)
 
 whose error shrinks like h**2, so with float64 and ``h = 1e-5`` it usually agrees
-with a correct analytic gradient to about 1e-8 relative error. Typical use in a lab::
+with a correct analytic gradient to about 1e-8 relative error. Lab 2 has every student write
+the centred difference of a scalar function and a sparse check themselves (both are graded),
+so this module does not provide them. From Lab 3 on, the labs' checks use
+``numerical_gradient_array``, the gradient of ``sum(f(x) * dout)`` that a backward pass
+computes. Typical use in a lab::
 
     dx_num = numerical_gradient_array(lambda x: layer_forward(x)[0], x, dout)
     print("dx relative error:", rel_error(dx_num, dx))
@@ -20,9 +25,7 @@ Rules of thumb for ``rel_error`` with float64 data:
 Functions
 ---------
 rel_error                 -- the largest elementwise relative error between two arrays
-numerical_gradient        -- gradient of a scalar-valued f(x)
 numerical_gradient_array  -- gradient of sum(f(x) * dout), for checking backward passes
-gradient_check_sparse     -- compare an analytic gradient at a few random coordinates
 """
 
 from __future__ import annotations
@@ -32,12 +35,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "rel_error",
-    "numerical_gradient",
-    "numerical_gradient_array",
-    "gradient_check_sparse",
-]
+__all__ = ["rel_error", "numerical_gradient_array"]
 
 
 def rel_error(x: Any, y: Any) -> float:
@@ -89,18 +87,6 @@ def _check_inputs(x: Any, h: float) -> None:
         raise ValueError(f"h must be a positive finite number, got {h}.")
 
 
-def _as_scalar(value: Any) -> float:
-    if np.ndim(value) != 0:
-        raise ValueError(
-            f"f must return a scalar, but it returned an array of shape {np.shape(value)}. "
-            "For functions that return arrays use numerical_gradient_array(f, x, dout)."
-        )
-    try:
-        return float(value)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"f must return a number, but it returned {type(value).__name__}.") from err
-
-
 def _evaluate_around(
     f: Callable[[np.ndarray], Any], x: np.ndarray, idx: tuple[int, ...], h: float
 ) -> tuple[Any, Any, float]:
@@ -143,8 +129,8 @@ def _run_guarded(x: np.ndarray, loop: Callable[[], np.ndarray]) -> np.ndarray:
 
 
 def _centred_differences(f, x: np.ndarray, h: float, difference, verbose: bool) -> np.ndarray:
-    """The gradient loop both public versions share: ``difference(f(x+h), f(x-h)) / 2h``
-    for every element, with ``x`` restored however ``f`` behaves."""
+    """The gradient loop: ``difference(f(x+h), f(x-h)) / 2h`` for every element, with ``x``
+    restored however ``f`` behaves."""
 
     def loop() -> np.ndarray:
         grad = np.zeros(x.shape, dtype=np.float64)
@@ -156,39 +142,6 @@ def _centred_differences(f, x: np.ndarray, h: float, difference, verbose: bool) 
         return grad
 
     return _run_guarded(x, loop)
-
-
-def numerical_gradient(
-    f: Callable[[np.ndarray], Any], x: np.ndarray, h: float = 1e-5, verbose: bool = False
-) -> np.ndarray:
-    """Centred-difference gradient of a scalar-valued function.
-
-    Each element of ``x`` is nudged by ``+h`` and ``-h`` in place, one at a time, so
-    ``f`` is called ``2 * x.size`` times. ``x`` is restored bitwise afterwards, even
-    if ``f`` raises part-way through.
-
-    Args:
-        f: function taking ``x`` and returning a scalar (Python number, NumPy scalar
-            or 0-d array), e.g. ``lambda W: svm_loss(W, X, y, reg)[0]``.
-        x: float array of any shape ``S``.
-        h: step size. 1e-5 suits float64. float32 keeps only about 7 significant
-            digits, so use about ``h = 1e-3`` there and expect relative errors
-            around 1e-3 rather than 1e-8.
-        verbose: print each index and its gradient as it is computed.
-
-    Returns:
-        float64 array of shape ``S``: the estimated gradient df/dx.
-
-    Raises:
-        TypeError: ``x`` is not a floating-point array, or ``f`` returns a non-number.
-        ValueError: ``f`` returns an array, ``f`` modifies ``x`` itself, or ``h`` is
-            too small to change ``x`` at its dtype's precision.
-    """
-    _check_inputs(x, h)
-
-    return _centred_differences(
-        f, x, h, lambda plus, minus: _as_scalar(plus) - _as_scalar(minus), verbose
-    )
 
 
 def numerical_gradient_array(
@@ -209,7 +162,9 @@ def numerical_gradient_array(
         f: function taking ``x`` and returning an array of some shape ``O``.
         x: float array of any shape ``S``; perturbed in place and restored bitwise.
         dout: upstream gradient, array of shape ``O``.
-        h: step size (see ``numerical_gradient`` for float32 advice).
+        h: step size. 1e-5 suits float64. float32 keeps only about 7 significant
+            digits, so use about ``h = 1e-3`` there and expect relative errors
+            around 1e-3 rather than 1e-8.
         verbose: print each index and its gradient as it is computed.
 
     Returns:
@@ -240,69 +195,3 @@ def numerical_gradient_array(
     return _centred_differences(
         f_checked, x, h, lambda plus, minus: np.sum((plus - minus) * dout), verbose
     )
-
-
-def gradient_check_sparse(
-    f: Callable[[np.ndarray], Any],
-    x: np.ndarray,
-    analytic_grad: Any,
-    num_checks: int = 10,
-    h: float = 1e-5,
-    seed: int | None = 0,
-    verbose: bool = True,
-) -> np.ndarray:
-    """Compare an analytic gradient with the numerical one at a few random coordinates.
-
-    A full numerical gradient costs ``2 * x.size`` evaluations of ``f``, which is too
-    slow for a loss over a large weight matrix; a handful of coordinates is usually
-    enough to expose a wrong formula.
-
-    Args:
-        f: scalar-valued function of ``x`` (see ``numerical_gradient``).
-        x: float array of shape ``S``; perturbed in place and restored bitwise.
-        analytic_grad: your gradient df/dx, array of shape ``S``.
-        num_checks: how many distinct coordinates to check (capped at ``x.size``).
-        h: step size.
-        seed: seed for ``np.random.default_rng``; the same seed checks the same
-            coordinates. ``None`` picks fresh ones every call.
-        verbose: print one line per coordinate with the numerical value, the
-            analytic value and their relative error.
-
-    Returns:
-        float64 array of shape ``(min(num_checks, x.size),)`` with the relative error
-        at each checked coordinate, in the order they were printed.
-
-    Raises:
-        ValueError: ``analytic_grad`` does not have the shape of ``x``, or
-            ``num_checks`` is negative.
-    """
-    _check_inputs(x, h)
-    analytic_grad = np.asarray(analytic_grad, dtype=np.float64)
-    if analytic_grad.shape != x.shape:
-        raise ValueError(
-            f"analytic_grad has shape {analytic_grad.shape} but x has shape {x.shape}; "
-            "a gradient always has the shape of the variable it is taken with respect to."
-        )
-    if num_checks < 0:
-        raise ValueError(f"num_checks must be non-negative, got {num_checks}.")
-
-    rng = np.random.default_rng(seed)
-    flat = rng.choice(x.size, size=min(num_checks, x.size), replace=False)
-
-    def loop() -> np.ndarray:
-        errors = np.empty(len(flat), dtype=np.float64)
-        for k, i in enumerate(flat):
-            idx = np.unravel_index(i, x.shape)
-            f_plus, f_minus, step = _evaluate_around(f, x, idx, h)
-            numeric = (_as_scalar(f_plus) - _as_scalar(f_minus)) / step
-            analytic = float(analytic_grad[idx])
-            errors[k] = rel_error(numeric, analytic)
-            if verbose:
-                where = ", ".join(str(int(j)) for j in idx)
-                print(
-                    f"[{where}]  numerical: {numeric: .6e}  analytic: {analytic: .6e}  "
-                    f"relative error: {errors[k]:.2e}"
-                )
-        return errors
-
-    return _run_guarded(x, loop)

@@ -135,11 +135,14 @@ def _trivial(check, case, expected) -> bool:
 
 def _sandbox_side_functions(lab: str):
     """Every function the sandbox can import that a check might lend: the lab's sandbox
-    package and its modules, the shared ``autograder.checks`` and ``compare``."""
+    package and its modules, the shared ``autograder.checks`` and ``compare``, and the
+    numerical tools every student is given (``course_utils.gradcheck``: Lab 2 grades the
+    centred difference itself). The rest of ``course_utils`` loads data, draws and runs the
+    student command, so it is not called blindly here."""
     package = get_lab(lab).part(SANDBOX_PART)
     names = [package.__name__, *(f"{package.__name__}.{m.name}"
                                  for m in pkgutil.iter_modules(package.__path__)),
-             "autograder.checks", "autograder.checks.compare"]
+             "autograder.checks", "autograder.checks.compare", "course_utils.gradcheck"]
     for name in names:
         module = importlib.import_module(name)
         for attr, value in vars(module).items():

@@ -6,8 +6,9 @@ that was *computed in the sandbox* ("the numerical gradient of your own forward 
 "the derivative of the forward you wrote"). The student's code owns that process and the
 forward it differentiates, so a constant forward (numerical gradient 0) and a backward that
 returns zeros pass every backward test with no calculus at all. The fourth: the hidden
-checks ship, importable inside the sandbox (and readable by every student), functions that
-compute the graded answers (``_fixture_loss``, ``_perceptron``).
+checks shipped, importable inside the sandbox (and readable by every student), functions that
+compute the graded answers (Lab 2's perceptron and loss terms, now in
+``solutions/lab2_linear/grader/answers.py``, which the sandbox never mounts).
 """
 
 from __future__ import annotations
@@ -111,12 +112,19 @@ def test_lab3_backward_does_not_accept_the_gradient_of_a_constant_loss(tmp_path)
     assert by[("attacker", "test_backward")].points == 0, by[("attacker", "test_backward")]
 
 
-_IMPORT = "from autograder.checks.lab2_linear import _fixture_loss, _perceptron\n"
+# The grader's answer code as it is laid out now, reached from the checkout that holds the
+# autograder package (as an attacker who has read the source would try).
+_IMPORT = ("import os, sys\n"
+           "import autograder\n"
+           "sys.path.append(os.path.dirname(os.path.dirname(autograder.__file__)))\n"
+           "from solutions.lab2_linear.grader.answers import (perceptron_variant, softmax_parts,\n"
+           "                                                  svm_parts)\n")
 _BORROWED = {
     "perceptron_train": _IMPORT + "def perceptron_train(X, y, num_epochs=10):\n"
-                                  "    return _perceptron(X, y, num_epochs)\n",
+                                  "    return perceptron_variant(X, y, num_epochs)\n",
     **{name: _IMPORT + f"def {name}(W, X, y, reg):\n"
-                       f"    return _fixture_loss({name.split('_')[0]!r}, W, X, y, reg)\n"
+                       f"    loss, wrong, correct, _ = {name.split('_')[0]}_parts(W, X, y)\n"
+                       "    return loss + reg * (W * W).sum(), wrong + correct + 2 * reg * W\n"
        for name in ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
                     "softmax_loss_vectorized")},
 }

@@ -87,3 +87,36 @@ class LinearClassifier:
 
     def predict(self, X):
         return (X.astype(np.float32) @ self.W).argmax(axis=1)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    # The differences of f are taken in float64 (float32 would lose most digits of a
+    # difference over a step of 1e-5); only the gradient is stored in float32.
+    grad = np.zeros(x.shape, dtype=np.float32)
+    for i in range(x.size):
+        index = np.unravel_index(i, x.shape)
+        saved = float(x[index])
+        x[index] = saved + h
+        upper = f(x)
+        x[index] = saved - h
+        lower = f(x)
+        x[index] = saved
+        grad[index] = np.float32((upper - lower) / (2 * h))
+    return grad
+
+
+def grad_check_sparse(f, x, analytic_grad, num_checks=10, seed=0):
+    h = 1e-5
+    picks = np.random.default_rng(seed).choice(x.size, size=num_checks, replace=False)
+    errors = np.zeros(num_checks, dtype=np.float32)
+    for k, flat in enumerate(picks):
+        index = np.unravel_index(flat, x.shape)
+        saved = float(x[index])
+        x[index] = saved + h
+        upper = f(x)
+        x[index] = saved - h
+        lower = f(x)
+        x[index] = saved
+        n, a = (upper - lower) / (2 * h), float(analytic_grad[index])
+        errors[k] = abs(n - a) / max(abs(n) + abs(a), 1e-8)
+    return errors

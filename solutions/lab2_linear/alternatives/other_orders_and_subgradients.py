@@ -91,3 +91,36 @@ class LinearClassifier:
 
     def predict(self, X):
         return np.array([int(np.argmax(row @ self.W)) for row in X], dtype=np.int64)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        ix = it.multi_index
+        x[ix] += h
+        fxph = f(x)
+        x[ix] -= 2 * h
+        fxmh = f(x)
+        x[ix] += h  # back, up to round-off
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad
+
+
+def grad_check_sparse(f, x, analytic_grad, num_checks=10, seed=0):
+    # Another drawing of distinct entries: the first num_checks of a random permutation.
+    rng = np.random.default_rng(seed)
+    chosen = rng.permutation(x.size)[:num_checks]
+    out = []
+    for flat in chosen:
+        ix = np.unravel_index(flat, x.shape)
+        x[ix] += 1e-5
+        fxph = f(x)
+        x[ix] -= 2e-5
+        fxmh = f(x)
+        x[ix] += 1e-5
+        num = (fxph - fxmh) / 2e-5
+        ana = analytic_grad[ix]
+        out.append(abs(num - ana) / max(1e-8, abs(num) + abs(ana)))
+    return np.array(out)

@@ -93,3 +93,33 @@ class LinearClassifier:
     def predict(self, X):
         scores = X.dot(self.W)
         return scores.argmax(axis=-1)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.empty(x.size)
+    for i in range(x.size):
+        old = x.flat[i]
+        x.flat[i] = old + h
+        up, x_up = f(x), x.flat[i]
+        x.flat[i] = old - h
+        down, x_down = f(x), x.flat[i]
+        x.flat[i] = old
+        grad[i] = (up - down) / (x_up - x_down)  # the step actually taken
+    return grad.reshape(x.shape)
+
+
+def grad_check_sparse(f, x, analytic_grad, num_checks=10, seed=0):
+    h = 1e-5
+    flat_analytic = np.asarray(analytic_grad).ravel()
+    chosen = np.random.default_rng(seed).choice(x.size, num_checks, replace=False)
+    numeric = np.empty(num_checks)
+    for k, i in enumerate(chosen):
+        old = x.flat[i]
+        x.flat[i] = old + h
+        up = f(x)
+        x.flat[i] = old - h
+        down = f(x)
+        x.flat[i] = old
+        numeric[k] = (up - down) / (2 * h)
+    analytic = flat_analytic[chosen]
+    return np.abs(numeric - analytic) / np.maximum(np.abs(numeric) + np.abs(analytic), 1e-8)

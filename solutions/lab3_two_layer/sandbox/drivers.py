@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.gradcheck import numerical_gradient
+from course_utils.gradcheck import numerical_gradient_array
 
 KEYS = ("W1", "b1", "W2", "b2")
 
@@ -75,8 +75,8 @@ def drive_backward(cls, case):
 
 def own_numerical_gradients(net, X, y, reg):
     """Centred differences (the course's one routine) of ``net``'s own loss, per parameter."""
-    return {key: numerical_gradient(lambda _: float(net.loss(X, y, reg=reg)[0]),
-                                    net.params[key])
+    return {key: numerical_gradient_array(lambda _: float(net.loss(X, y, reg=reg)[0]),
+                                          net.params[key], 1.0)
             for key in KEYS}
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.reference import solution_namespace
-from course_utils.gradcheck import numerical_gradient
+from course_utils.gradcheck import numerical_gradient_array
 
 LAB = "lab3_two_layer"
 KEYS = ("W1", "b1", "W2", "b2")
@@ -49,7 +49,7 @@ def test_softmax_gradients_match_centred_differences(ref, shape, activation, reg
     net.params = params
     _, grads = net.loss(X, y, reg=reg)
     for key in KEYS:
-        numeric = numerical_gradient(lambda _: net.loss(X, y, reg=reg)[0], params[key])
+        numeric = numerical_gradient_array(lambda _: net.loss(X, y, reg=reg)[0], params[key], 1.0)
         assert grads[key].shape == params[key].shape
         # Relative to the largest entry: tiny entries carry the differences' round-off.
         assert np.abs(grads[key] - numeric).max() < 1e-6 * max(1e-3, np.abs(numeric).max()), (
@@ -69,8 +69,8 @@ def test_svm_gradients_match_centred_differences(ref, shape, reg, seed):
         return
     _, grads = ref["svm_two_layer_loss"](params, X, y, reg)
     for key in KEYS:
-        numeric = numerical_gradient(
-            lambda _: ref["svm_two_layer_loss"](params, X, y, reg)[0], params[key])
+        numeric = numerical_gradient_array(
+            lambda _: ref["svm_two_layer_loss"](params, X, y, reg)[0], params[key], 1.0)
         # Absolute: a piecewise-linear loss has exact zeros where round-off leaves 1e-11.
         assert np.abs(grads[key] - numeric).max() < 1e-7 * max(1.0, np.abs(numeric).max()), key
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Case
-from course_utils.gradcheck import numerical_gradient
+from course_utils.gradcheck import numerical_gradient_array
 
 # Expressions on Values (or plain numbers mixed in). Each takes the leaves as arguments.
 EXPRESSIONS = {
@@ -82,6 +82,6 @@ def value_backward_driver(V, case: Case):
     out = EXPRESSIONS[name](*leaves)
     out.backward()
     analytic = np.array([float(leaf.grad) for leaf in leaves])
-    numeric = numerical_gradient(lambda point: evaluate(V, name, point),
-                                 np.array(inputs, dtype=np.float64), h=1e-6)
+    numeric = numerical_gradient_array(lambda point: evaluate(V, name, point),
+                                       np.array(inputs, dtype=np.float64), 1.0, h=1e-6)
     return {"grads": analytic, "numeric": numeric}
