@@ -1,0 +1,196 @@
+"""Written answers: the questions graded by hand, with their model answers and rubrics.
+
+Every "Question" of an instructor notebook is followed by an nbgrader *manually graded
+answer* cell: Markdown, ``solution`` and ``grade`` in its metadata, with points. In
+``solutions/`` its solution region holds the model answer and the rubric::
+
+    ### BEGIN SOLUTION
+    **Model answer.** Two to five sentences, maths in LaTeX.
+
+    **Rubric (2 points).** What earns each point, and what earns part of one.
+    ### END SOLUTION
+
+The release replaces the region with nbgrader's "YOUR ANSWER HERE", so a student receives
+neither. They reach two readers, both working from a copy of the course repository:
+
+- the instructor, in formgrader: the student's notebook that grading copies into the course
+  folder's ``autograded/`` carries, right after each answer cell, a cell for the grader only
+  with the model answer and the rubric (:func:`for_formgrader`). That is where nbgrader
+  itself puts a task cell's mark scheme back for grading;
+- a self-study reader, on request: ``nnlabs check --answers`` prints them next to the
+  reader's own answers (:func:`model_answers_text`), read from ``solutions/`` as the hidden
+  tests are.
+
+These points are not autograded: ``grades.csv`` and the LMS files hold the autograded points,
+and nbgrader's gradebook adds the written ones once they are entered in formgrader.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .course import Lab, get_lab
+from .notebook import answer_cells, nbgrader_meta, read_notebook, solution_region
+
+MODEL_ANSWER = "**Model answer.**"
+_RUBRIC = re.compile(r"^\*\*Rubric \((?P<points>[\d.]+) points?\)\.\*\*", re.M)
+GRADER_ONLY = "nnlabs_rubric_for"  # metadata key of the cell for_formgrader adds
+
+
+class AnswerCellError(ValueError):
+    """An answer cell of an instructor notebook that is not shaped as this module expects."""
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    """One written question of a lab: where it is, what it is worth, how it is graded."""
+
+    notebook: str
+    grade_id: str
+    points: float
+    question: str
+    model_answer: str
+    rubric: str
+
+
+def written_answers(lab: Lab | str) -> list[WrittenAnswer]:
+    """Every written question of ``lab`` (a :class:`Lab` or its name), in notebook order."""
+    lab = get_lab(lab) if isinstance(lab, str) else lab
+    found = []
+    for path in lab.notebooks:
+        found += notebook_answers(read_notebook(path), path.name)
+    return found
+
+
+def notebook_answers(nb, notebook: str) -> list[WrittenAnswer]:
+    """The written questions of one instructor notebook; raises :class:`AnswerCellError` for
+    an answer cell without a model answer and a rubric that states the cell's points."""
+    found = []
+    answers = answer_cells(nb)
+    for index, cell in enumerate(nb.cells):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id not in answers or answers[grade_id] is not cell:
+            continue
+        region = solution_region(cell.source)
+        rubric = _RUBRIC.search(region)
+        where = f"{notebook}, answer cell {grade_id!r}"
+        if not region.startswith(MODEL_ANSWER) or rubric is None:
+            raise AnswerCellError(f"{where}: its solution region must start with "
+                                  f"{MODEL_ANSWER!r} and hold '**Rubric (N points).**'")
+        points = float(nbgrader_meta(cell).get("points", 0))
+        if float(rubric["points"]) != points:
+            raise AnswerCellError(f"{where}: the rubric says {rubric['points']} points, the "
+                                  f"cell's metadata {points:g}")
+        question = nb.cells[index - 1].source if index else ""
+        found.append(WrittenAnswer(
+            notebook, grade_id, points, _question_text(question),
+            region[len(MODEL_ANSWER):rubric.start()].strip(), region[rubric.end():].strip()))
+    return found
+
+
+def _question_text(source: str) -> str:
+    """A question cell without its section heading."""
+    lines = [line for line in source.splitlines() if not line.startswith("#")]
+    return "\n".join(lines).strip()
+
+
+def manual_points(lab: Lab | str) -> float:
+    """The points of ``lab`` that are graded by hand."""
+    return sum(answer.points for answer in written_answers(lab))
+
+
+# --- formgrader -----------------------------------------------------------------------------
+
+def for_formgrader(submitted, released, answers: list[WrittenAnswer]):
+    """A copy of the ``submitted`` notebook for formgrader: every answer cell carries the
+    released cell's grading metadata (a student cannot change its points), and is followed
+    by a cell for the grader with the model answer and rubric. An answer cell the student
+    deleted comes back empty, after the cell that preceded it in the release, so that
+    formgrader can still give it a score."""
+    out = copy.deepcopy(submitted)
+    released_answers = answer_cells(released)
+    for answer in answers:
+        original = released_answers.get(answer.grade_id)
+        if original is None:
+            continue
+        position = _answer_position(out, released, answer.grade_id, original)
+        cell = out.cells[position]
+        cell.metadata["nbgrader"] = copy.deepcopy(nbgrader_meta(original))
+        out.cells.insert(position + 1, _rubric_cell(answer))
+    return out
+
+
+def _answer_position(nb, released, grade_id: str, original) -> int:
+    """The index of the student's answer cell ``grade_id``, put back if it is missing."""
+    for index, cell in enumerate(nb.cells):
+        meta = nbgrader_meta(cell)
+        if meta.get("grade_id") == grade_id and cell.cell_type == "markdown":
+            return index
+    before = released.cells[released.cells.index(original) - 1].get("id")
+    ids = [cell.get("id") for cell in nb.cells]
+    position = ids.index(before) + 1 if before in ids else len(nb.cells)
+    restored = copy.deepcopy(original)
+    restored.pop("id", None)  # a fresh id: the student's notebook may reuse the old one
+    nb.cells.insert(position, nbformat.v4.new_markdown_cell(restored.source,
+                                                            metadata=restored.metadata))
+    return position
+
+
+def _rubric_cell(answer: WrittenAnswer):
+    text = (f"**For the grader only** (added to the autograded copy by NN Labs; students "
+            f"never receive it).\n\n{MODEL_ANSWER} {answer.model_answer}\n\n"
+            f"**Rubric ({answer.points:g} point{'s' if answer.points != 1 else ''}).** "
+            f"{answer.rubric}")
+    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    return nbformat.v4.new_markdown_cell(quoted, metadata={GRADER_ONLY: answer.grade_id})
+
+
+# --- self-study -----------------------------------------------------------------------------
+
+def model_answers_text(lab: Lab, reader_folder: Path | None = None,
+                       notebook: str | None = None, width: int = 96) -> str:
+    """The model answers of ``lab`` (or of its ``notebook``) as plain text, each with the
+    reader's own answer from ``reader_folder`` when it holds one."""
+    from .safe_text import for_terminal  # the reader's notebook may hold anything
+
+    lines, heading = [], None
+    for answer in written_answers(lab):
+        if notebook and answer.notebook != notebook:
+            continue
+        if answer.notebook != heading:
+            heading = answer.notebook
+            lines += ["", f"== {lab.name} / {heading}: model answers to the written questions =="]
+        plural = "s" if answer.points != 1 else ""
+        lines += ["", f"[{answer.grade_id}, {answer.points:g} point{plural}]"]
+        blocks = [("Question", answer.question)]
+        if reader_folder is not None:
+            mine = _reader_answer(reader_folder, answer)
+            mine = for_terminal(mine, 4000) if mine else "(not answered yet)"
+            blocks.append(("Your answer", mine))
+        blocks += [("Model answer", answer.model_answer), ("Rubric", answer.rubric)]
+        for label, text in blocks:
+            lines += _wrapped(f"{label}: {' '.join(text.split())}", width)
+    return "\n".join(lines).strip("\n")
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="    ")
+
+
+def _reader_answer(folder: Path, answer: WrittenAnswer) -> str | None:
+    """The reader's text in the answer cell, or None when it is missing or untouched."""
+    from .notebook import NotebookError
+    from .safe_files import UnsafeFile
+
+    try:
+        cells = answer_cells(read_notebook(Path(folder) / answer.notebook))
+    except (NotebookError, UnsafeFile):
+        return None
+    text = cells[answer.grade_id].source.strip() if answer.grade_id in cells else ""
+    return None if not text or text == "YOUR ANSWER HERE" else text
