@@ -40,6 +40,7 @@ from .notebook import answer_cells, nbgrader_meta, read_notebook, solution_regio
 
 MODEL_ANSWER = "**Model answer.**"
 _RUBRIC = re.compile(r"^\*\*Rubric \((?P<points>[\d.]+) points?\)\.\*\*", re.M)
+UNANSWERED = "YOUR ANSWER HERE"  # what nbgrader's release leaves in an answer cell
 GRADER_ONLY = "nnlabs_rubric_for"  # metadata key of the cell for_formgrader adds
 
 
@@ -105,6 +106,17 @@ def manual_points(lab: Lab | str) -> float:
     return sum(answer.points for answer in written_answers(lab))
 
 
+def awaiting_manual_grades(lab: Lab | str, out_dir: Path) -> str:
+    """One line for the end of a grading run: what is left to grade by hand, and where."""
+    answers = written_answers(lab)
+    if not answers:
+        return "no written answers to grade by hand"
+    total = sum(answer.points for answer in answers)
+    return (f"{total:g} points per student, in {len(answers)} written answers, await grading by "
+            f"hand (they are not in grades.csv): cd {Path(out_dir) / 'nbgrader'} && jupyter lab, "
+            "then Nbgrader > Formgrader > Manual Grading")
+
+
 # --- formgrader -----------------------------------------------------------------------------
 
 def for_formgrader(submitted, released, answers: list[WrittenAnswer]):
@@ -153,15 +165,15 @@ def _rubric_cell(answer: WrittenAnswer):
 
 # --- self-study -----------------------------------------------------------------------------
 
-def model_answers_text(lab: Lab, reader_folder: Path | None = None,
-                       notebook: str | None = None, width: int = 96) -> str:
-    """The model answers of ``lab`` (or of its ``notebook``) as plain text, each with the
-    reader's own answer from ``reader_folder`` when it holds one."""
+def model_answers_text(lab: Lab, readers: dict[str, Path] | None = None,
+                       only: str | None = None, width: int = 96) -> str:
+    """The model answers of ``lab`` (of its notebook ``only``, if given) as plain text, each
+    after the reader's own answer when ``readers`` maps its notebook to the reader's copy."""
     from .safe_text import for_terminal  # the reader's notebook may hold anything
 
-    lines, heading = [], None
+    lines, heading, readers = [], None, readers or {}
     for answer in written_answers(lab):
-        if notebook and answer.notebook != notebook:
+        if only and answer.notebook != only:
             continue
         if answer.notebook != heading:
             heading = answer.notebook
@@ -169,28 +181,29 @@ def model_answers_text(lab: Lab, reader_folder: Path | None = None,
         plural = "s" if answer.points != 1 else ""
         lines += ["", f"[{answer.grade_id}, {answer.points:g} point{plural}]"]
         blocks = [("Question", answer.question)]
-        if reader_folder is not None:
-            mine = _reader_answer(reader_folder, answer)
-            mine = for_terminal(mine, 4000) if mine else "(not answered yet)"
-            blocks.append(("Your answer", mine))
+        if answer.notebook in readers:
+            mine = _reader_answer(readers[answer.notebook], answer.grade_id)
+            blocks.append(("Your answer", for_terminal(mine, 4000) if mine
+                           else "(not answered yet)"))
         blocks += [("Model answer", answer.model_answer), ("Rubric", answer.rubric)]
         for label, text in blocks:
             lines += _wrapped(f"{label}: {' '.join(text.split())}", width)
-    return "\n".join(lines).strip("\n")
+    return "\n".join(lines).strip("\n") or f"{lab.name} has no written questions"
 
 
 def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="    ")
 
 
-def _reader_answer(folder: Path, answer: WrittenAnswer) -> str | None:
-    """The reader's text in the answer cell, or None when it is missing or untouched."""
+def _reader_answer(path: Path, grade_id: str) -> str | None:
+    """The reader's text in answer cell ``grade_id`` of the notebook at ``path``; None when the
+    notebook or the cell is missing, unreadable or untouched."""
     from .notebook import NotebookError
     from .safe_files import UnsafeFile
 
     try:
-        cells = answer_cells(read_notebook(Path(folder) / answer.notebook))
+        cells = answer_cells(read_notebook(path))
     except (NotebookError, UnsafeFile):
         return None
-    text = cells[answer.grade_id].source.strip() if answer.grade_id in cells else ""
-    return None if not text or text == "YOUR ANSWER HERE" else text
+    text = cells[grade_id].source.strip() if grade_id in cells else ""
+    return None if not text or text == UNANSWERED else text
