@@ -2,8 +2,8 @@
 
 Scores go where formgrader and ``nbgrader export`` look for them (each graded cell's
 ``auto_score``), and each graded notebook is copied to ``autograded/<student>/<lab>/``, the
-copy formgrader shows: there every written answer is followed by its model answer and rubric
-(:func:`autograder.written.for_formgrader`), and a new submission's written answers are marked
+copy formgrader shows: defused, and with every written answer followed by its model answer and
+rubric (:mod:`autograder.formgrader_copy`); and a new submission's written answers are marked
 as needing a manual grade, as nbgrader's own autograde marks them.
 A :class:`GradebookWriter` does this on its own thread as results come in, so the database
 work overlaps the grading instead of following it, and it writes only what differs from
@@ -12,19 +12,18 @@ what the gradebook already holds: a rerun where nothing changed costs one query.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-import nbformat
-
 from .course import get_lab
+from .formgrader_copy import formgrader_notebook
 from .nbgrader_course import NbgraderFailure
-from .notebook import MAX_NOTEBOOK_BYTES, NotebookError, read_notebook
+from .notebook import read_notebook
 from .results import TestResult
-from .safe_files import UnsafeFile, read_capped
-from .written import for_formgrader, written_answers
+from .written import written_answers
 
 _DONE = object()
 
@@ -63,7 +62,7 @@ class GradebookWriter:
     def _run(self) -> None:
         try:
             release = Path(self._course.result())  # the course folder and its gradebook exist
-            self._released = {name: read_notebook(release / name) for name in self._answers}
+            self._released = {name: read_notebook(release / name) for name in self._notebooks}
             self._write_all()
         except BaseException as exc:  # handed to close(), in the grading thread
             self._error = exc
@@ -142,25 +141,11 @@ class GradebookWriter:
         for name in self._notebooks:
             if not again and (target / name).exists():
                 continue
-            try:  # copied as data: a regular file, not a link, size-capped
-                data = read_capped(folder / name, MAX_NOTEBOOK_BYTES)
-            except (UnsafeFile, OSError):
+            if not os.path.lexists(folder / name):  # missing: formgrader says so itself
                 continue
-            target.mkdir(parents=True, exist_ok=True)
-            (target / name).write_bytes(self._for_formgrader(folder / name, data))
-
-    def _for_formgrader(self, path: Path, data: bytes) -> bytes:
-        """The handed-in notebook with the model answers and rubrics of its written answers;
-        as handed in when it has none, or cannot be read as a notebook."""
-        answers = self._answers.get(path.name)
-        if not answers:
-            return data
-        try:
-            submitted = read_notebook(path)
-        except (NotebookError, UnsafeFile):
-            return data
-        marked = for_formgrader(submitted, self._released[path.name], answers)
-        return nbformat.writes(marked).encode("utf-8")
+            target.mkdir(parents=True, exist_ok=True)  # read as data, capped, defused:
+            (target / name).write_bytes(formgrader_notebook(
+                folder / name, self._released[name], self._answers.get(name, [])))
 
 
 def _key(row: TestResult) -> tuple[str, str, str]:

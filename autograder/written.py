@@ -15,8 +15,8 @@ neither. They reach two readers, both working from a copy of the course reposito
 
 - the instructor, in formgrader: the student's notebook that grading copies into the course
   folder's ``autograded/`` carries, right after each answer cell, a cell for the grader only
-  with the model answer and the rubric (:func:`for_formgrader`). That is where nbgrader
-  itself puts a task cell's mark scheme back for grading;
+  with the model answer and the rubric (:mod:`autograder.formgrader_copy`). That is where
+  nbgrader itself puts a task cell's mark scheme back for grading;
 - a self-study reader, on request: ``nnlabs check --answers`` prints them next to the
   reader's own answers (:func:`model_answers_text`), read from ``solutions/`` as the hidden
   tests are.
@@ -27,13 +27,10 @@ and nbgrader's gradebook adds the written ones once they are entered in formgrad
 
 from __future__ import annotations
 
-import copy
 import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
 
 from .course import Lab, get_lab
 from .notebook import answer_cells, nbgrader_meta, read_notebook, solution_region
@@ -41,7 +38,6 @@ from .notebook import answer_cells, nbgrader_meta, read_notebook, solution_regio
 MODEL_ANSWER = "**Model answer.**"
 _RUBRIC = re.compile(r"^\*\*Rubric \((?P<points>[\d.]+) points?\)\.\*\*", re.M)
 UNANSWERED = "YOUR ANSWER HERE"  # what nbgrader's release leaves in an answer cell
-GRADER_ONLY = "nnlabs_rubric_for"  # metadata key of the cell for_formgrader adds
 
 
 class AnswerCellError(ValueError):
@@ -115,52 +111,6 @@ def awaiting_manual_grades(lab: Lab | str, out_dir: Path) -> str:
     return (f"{total:g} points per student, in {len(answers)} written answers, await grading by "
             f"hand (they are not in grades.csv): cd {Path(out_dir) / 'nbgrader'} && jupyter lab, "
             "then Nbgrader > Formgrader > Manual Grading")
-
-
-# --- formgrader -----------------------------------------------------------------------------
-
-def for_formgrader(submitted, released, answers: list[WrittenAnswer]):
-    """A copy of the ``submitted`` notebook for formgrader: every answer cell carries the
-    released cell's grading metadata (a student cannot change its points), and is followed
-    by a cell for the grader with the model answer and rubric. An answer cell the student
-    deleted comes back empty, after the cell that preceded it in the release, so that
-    formgrader can still give it a score."""
-    out = copy.deepcopy(submitted)
-    released_answers = answer_cells(released)
-    for answer in answers:
-        original = released_answers.get(answer.grade_id)
-        if original is None:
-            continue
-        position = _answer_position(out, released, answer.grade_id, original)
-        cell = out.cells[position]
-        cell.metadata["nbgrader"] = copy.deepcopy(nbgrader_meta(original))
-        out.cells.insert(position + 1, _rubric_cell(answer))
-    return out
-
-
-def _answer_position(nb, released, grade_id: str, original) -> int:
-    """The index of the student's answer cell ``grade_id``, put back if it is missing."""
-    for index, cell in enumerate(nb.cells):
-        meta = nbgrader_meta(cell)
-        if meta.get("grade_id") == grade_id and cell.cell_type == "markdown":
-            return index
-    before = released.cells[released.cells.index(original) - 1].get("id")
-    ids = [cell.get("id") for cell in nb.cells]
-    position = ids.index(before) + 1 if before in ids else len(nb.cells)
-    restored = copy.deepcopy(original)
-    restored.pop("id", None)  # a fresh id: the student's notebook may reuse the old one
-    nb.cells.insert(position, nbformat.v4.new_markdown_cell(restored.source,
-                                                            metadata=restored.metadata))
-    return position
-
-
-def _rubric_cell(answer: WrittenAnswer):
-    text = (f"**For the grader only** (added to the autograded copy by NN Labs; students "
-            f"never receive it).\n\n{MODEL_ANSWER} {answer.model_answer}\n\n"
-            f"**Rubric ({answer.points:g} point{'s' if answer.points != 1 else ''}).** "
-            f"{answer.rubric}")
-    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
-    return nbformat.v4.new_markdown_cell(quoted, metadata={GRADER_ONLY: answer.grade_id})
 
 
 # --- self-study -----------------------------------------------------------------------------

@@ -275,7 +275,8 @@ def test_check_command_for_self_study(graded, tmp_path):
 def test_written_answers_await_a_manual_grade_in_formgrader(graded):
     from nbgrader.api import Gradebook
 
-    from autograder.written import GRADER_ONLY, written_answers
+    from autograder.formgrader_copy import GRADER_ONLY
+    from autograder.written import written_answers
 
     lab, out, rows, _, _ = graded
     _lab1_only(lab)

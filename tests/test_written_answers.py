@@ -14,13 +14,12 @@ import pytest
 from autograder.checks import lab_checks
 from autograder.course import LABS_DIR, all_labs, get_lab
 from autograder.distribution import answer_phrases, find_leaks
+from autograder.formgrader_copy import GRADER_ONLY, for_formgrader, formgrader_notebook
 from autograder.notebook import answer_cells, nbgrader_meta, read_notebook, solution_cells
 from autograder.tamper import inspect
 from autograder.written import (
-    GRADER_ONLY,
     UNANSWERED,
     AnswerCellError,
-    for_formgrader,
     model_answers_text,
     notebook_answers,
     written_answers,
@@ -161,6 +160,45 @@ def test_formgrader_shows_the_rubric_after_each_students_answer():
     assert html.count("Student's answer") == len(answers) + len(solution_cells(released))
     assert "For the grader only" in html and "MNIST is centred; photographs vary." in html
     assert "Rubric (2 points)" in html and "10\\sqrt{3072}" in html
+
+
+HOSTILE = {
+    "answer": "Centred digits. <script>alert(1)</script> [see](javascript:alert(2)) "
+              "<img src=x onerror=alert(3)> $\\href{javascript:alert(4)}{x}$ "
+              "[ref]: javascript:alert(5)",
+    "raw": "<script>alert(6)</script>",
+    "output": "<script>alert(7)</script>",
+    "javascript": "alert(8)",
+}
+
+
+def test_formgrader_copy_defuses_markup_and_script_from_the_hand_in(tmp_path):
+    released = _released()
+    submitted = copy.deepcopy(released)
+    answer_cells(submitted)["answer_knn_mnist_vs_cifar"].source = HOSTILE["answer"]
+    raw = nbformat.v4.new_raw_cell(HOSTILE["raw"], metadata={"raw_mimetype": "text/html"})
+    code = next(c for c in submitted.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": HOSTILE["output"], "application/javascript": HOSTILE["javascript"]})]
+    submitted.cells.insert(1, raw)
+    submitted.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    path = tmp_path / "knn.ipynb"
+    nbformat.write(submitted, path)
+    shown = nbformat.reads(formgrader_notebook(path, released, written_answers("lab1_knn"))
+                           .decode(), as_version=4)
+    html = _formgrader_html(shown)
+    for probe in ("<script>alert(", "<img src=x", "href=\"javascript", "alert(7)",
+                  "alert(8)", "widget-state"):  # active markup, or outputs that should be gone
+        assert probe not in html, probe
+    assert "Centred digits." in html and "&lt;script&gt;alert(1)" in html  # shown as text
+    assert "\\\u200bhref" in shown.cells[shown.cells.index(
+        answer_cells(shown)["answer_knn_mnist_vs_cifar"])].source
+
+    path.write_text('{"cells": [')  # unreadable: the blank release, with a note
+    shown = nbformat.reads(formgrader_notebook(path, released, written_answers("lab1_knn"))
+                           .decode(), as_version=4)
+    assert "could not be read" in shown.cells[0].source
+    assert set(answer_cells(shown)) == set(answer_cells(released))
 
 
 def _reader_copy(tmp_path: Path, text: str) -> Path:
