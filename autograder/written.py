@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .course import Lab, get_lab
-from .notebook import answer_cells, nbgrader_meta, read_notebook, solution_region
+from .notebook import NotebookError, answer_cells, nbgrader_meta, read_notebook, solution_region
+from .safe_files import UnsafeFile
+from .safe_text import for_terminal
 
 MODEL_ANSWER = "**Model answer.**"
 _RUBRIC = re.compile(r"^\*\*Rubric \((?P<points>[\d.]+) points?\)\.\*\*", re.M)
@@ -119,8 +121,6 @@ def model_answers_text(lab: Lab, readers: dict[str, Path] | None = None,
                        only: str | None = None, width: int = 96) -> str:
     """The model answers of ``lab`` (of its notebook ``only``, if given) as plain text, each
     after the reader's own answer when ``readers`` maps its notebook to the reader's copy."""
-    from .safe_text import for_terminal  # the reader's notebook may hold anything
-
     lines, heading, readers = [], None, readers or {}
     for answer in written_answers(lab):
         if only and answer.notebook != only:
@@ -133,7 +133,7 @@ def model_answers_text(lab: Lab, readers: dict[str, Path] | None = None,
         blocks = [("Question", answer.question)]
         if answer.notebook in readers:
             mine = _reader_answer(readers[answer.notebook], answer.grade_id)
-            blocks.append(("Your answer", for_terminal(mine, 4000) if mine
+            blocks.append(("Your answer", for_terminal(mine, 4000) if mine  # may hold anything
                            else "(not answered yet)"))
         blocks += [("Model answer", answer.model_answer), ("Rubric", answer.rubric)]
         for label, text in blocks:
@@ -148,9 +148,6 @@ def _wrapped(text: str, width: int) -> list[str]:
 def _reader_answer(path: Path, grade_id: str) -> str | None:
     """The reader's text in answer cell ``grade_id`` of the notebook at ``path``; None when the
     notebook or the cell is missing, unreadable or untouched."""
-    from .notebook import NotebookError
-    from .safe_files import UnsafeFile
-
     try:
         cells = answer_cells(read_notebook(path))
     except (NotebookError, UnsafeFile):
