@@ -124,8 +124,8 @@ def render(key: str) -> str:
                   "of its points once its main behaviour passes; the feedback says which "
                   "groups passed."]
     if written:
-        lines += ["", "The written answers are graded by hand by your course, after the hidden "
-                  "tests: their points come on top of the autograded total."]
+        lines += ["", "The written answers are graded by hand by your course; their points "
+                  "come on top of the autograded total."]
     return "\n".join(lines)
 
 
