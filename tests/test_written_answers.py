@@ -73,9 +73,16 @@ def test_answer_cells_are_nbgrader_manual_cells_with_a_model_answer_and_rubric(l
             assert meta["solution"] and meta["grade"] and not meta["locked"], grade_id
             assert meta["points"] in (1, 2), f"{grade_id}: 1 or 2 points"
     for answer in answers:
-        sentences = answer.model_answer.count(". ") + 1
         assert answer.question and answer.rubric, answer.grade_id
-        assert sentences <= 9, f"{answer.grade_id}: keep the model answer short"
+        assert 2 <= _sentences(answer.model_answer) <= 5 and len(answer.model_answer) < 1100, (
+            f"{answer.grade_id}: a model answer is 2-5 sentences")
+
+
+def _sentences(text: str) -> int:
+    """Sentences of prose: maths and parentheses set aside, one per full stop before a capital
+    (or code) and at the end."""
+    text = re.sub(r"\([^()]*\)", "", re.sub(r"\$[^$]*\$", "X", text))
+    return len(re.findall(r"[.?!](?:\s+(?=[A-Z`])|\s*$)", text))
 
 
 def test_an_answer_cell_without_its_rubric_is_refused():
