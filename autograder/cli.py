@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--more", action="store_true",
                        help="also show the likely mistake behind each failing hidden case")
     check.add_argument("--answers", action="store_true",
-                       help="the written questions' model answers (where they exist)")
+                       help="then the model answers and rubrics of the written questions, "
+                       "beside your own answers")
 
     dist = sub.add_parser("dist", help="build the student wheel nnlabs-student (labs/ and "
                           "course_utils, no answers)")
@@ -116,6 +117,7 @@ def _run(args) -> int:
         from .handback import hand_back
         from .report import summary_table
         from .sandbox import Limits, describe
+        from .written import awaiting_manual_grades
 
         limits = Limits(**{k: v for k, v in (("cell_seconds", args.cell_timeout),
                                               ("memory_gb", args.memory_gb)) if v is not None})
@@ -125,6 +127,7 @@ def _run(args) -> int:
         written = hand_back(rows, args.submitted, args.lab, args.out, args.export)
         print(summary_table(rows))
         print("wrote " + ", ".join(map(str, written)))
+        print(awaiting_manual_grades(args.lab, args.out))
         return 0
     if args.command == "export":
         from .lms import export
@@ -147,7 +150,7 @@ def _run(args) -> int:
 
         if args.notebook.is_dir():
             return check_folder(args.notebook, more=args.more, answers=args.answers)
-        return check_notebook(args.notebook, args.lab, more=args.more)
+        return check_notebook(args.notebook, args.lab, more=args.more, answers=args.answers)
     if args.command == "dist":
         from .distribution import build_student_wheel
 

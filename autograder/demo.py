@@ -18,6 +18,7 @@ from .handback import hand_back
 from .release import build_release
 from .report import summary_table
 from .samples import find_variant, write_broken, write_submissions
+from .written import awaiting_manual_grades
 
 
 def write_samples(lab_name: str, release_dir: Path, submitted: Path) -> list[str]:
@@ -57,6 +58,7 @@ def _demo_lab(lab_name: str, out_dir: Path) -> None:
               release_dir=out_dir / "release")
     print()
     print(summary_table(rows))
+    print(awaiting_manual_grades(lab_name, out_dir))
     print(f"\ngrades: {out_dir / 'grades.csv'} (and canvas.csv, moodle.csv for the LMS)\n"
           f"feedback: {out_dir / 'feedback'}\nnbgrader course (gradebook, autograded "
           f"notebooks, feedback/): {out_dir / 'nbgrader'}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from pathlib import Path
 from .checks import lab_checks
 from .course import LABS_DIR, REPO_ROOT, CourseError, all_labs
 from .nbgrader_course import COPY_IGNORE
-from .notebook import read_notebook, solution_cells
+from .notebook import answer_cells, read_notebook, solution_cells, solution_region
 
 STUDENT_PACKAGE = "nnlabs-student"
 MIN_ANSWER_CHARS = 25  # a shorter solution line is a common idiom (`return dists`), not an answer
@@ -51,7 +52,8 @@ runs its visible checks; the hidden tests run when your course grades the lab.
 
 def secrets_of_the_course() -> dict[str, set[str]]:
     """Per lab, text that must never reach a student: every solution line long enough to be
-    an answer, every line of a hidden-test region and every hidden case's description."""
+    an answer, every phrase of a written question's model answer and rubric, every line of a
+    hidden-test region and every hidden case's description."""
     secrets: dict[str, set[str]] = {}
     for lab in all_labs():
         found = secrets.setdefault(lab.name, set())
@@ -60,6 +62,8 @@ def secrets_of_the_course() -> dict[str, set[str]]:
             for cell in solution_cells(notebook).values():
                 body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
                 found |= _long_lines(body)
+            for cell in answer_cells(notebook).values():
+                found |= answer_phrases(solution_region(cell.source))
             for cell in notebook.cells:
                 if "### BEGIN HIDDEN TESTS" in cell.source:
                     hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
@@ -67,6 +71,13 @@ def secrets_of_the_course() -> dict[str, set[str]]:
         for check in lab_checks(lab.name).values():
             found |= {case.hint for case in check.cases() if len(case.hint) > MIN_ANSWER_CHARS}
     return secrets
+
+
+def answer_phrases(text: str) -> set[str]:
+    """The long stretches of prose between backslashes, quotes, dollar signs and line breaks:
+    they read the same in a notebook's JSON, which escapes the first two."""
+    return {part.strip() for part in re.split(r'[\\"$\n]', text)
+            if len(part.strip()) > MIN_ANSWER_CHARS}
 
 
 def _long_lines(text: str) -> set[str]:

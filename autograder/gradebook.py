@@ -1,7 +1,10 @@
 """Keep nbgrader's gradebook in step with the grades, while the class is being graded.
 
 Scores go where formgrader and ``nbgrader export`` look for them (each graded cell's
-``auto_score``), and each graded notebook is copied to ``autograded/<student>/<lab>/``.
+``auto_score``), and each graded notebook is copied to ``autograded/<student>/<lab>/``, the
+copy formgrader shows: defused, and with every written answer followed by its model answer and
+rubric (:mod:`autograder.formgrader_copy`); and a new submission's written answers are marked
+as needing a manual grade, as nbgrader's own autograde marks them.
 A :class:`GradebookWriter` does this on its own thread as results come in, so the database
 work overlaps the grading instead of following it, and it writes only what differs from
 what the gradebook already holds: a rerun where nothing changed costs one query.
@@ -9,15 +12,18 @@ what the gradebook already holds: a rerun where nothing changed costs one query.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 
+from .course import get_lab
+from .formgrader_copy import formgrader_notebook
 from .nbgrader_course import NbgraderFailure
-from .notebook import MAX_NOTEBOOK_BYTES
+from .notebook import read_notebook
 from .results import TestResult
-from .safe_files import UnsafeFile, read_capped
+from .written import written_answers
 
 _DONE = object()
 
@@ -29,6 +35,12 @@ class GradebookWriter:
     def __init__(self, course: Future, course_root: Path, lab_name: str, notebooks: list[str]):
         self._course, self._root, self._lab = course, Path(course_root), lab_name
         self._notebooks = notebooks
+        self._answers: dict[str, list] = {}
+        for answer in written_answers(get_lab(lab_name)):
+            self._answers.setdefault(answer.notebook, []).append(answer)
+        self._manual = {(n[:-len(".ipynb")], a.grade_id) for n, found in self._answers.items()
+                        for a in found}
+        self._released: dict[str, object] = {}
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="gradebook", daemon=True)
@@ -49,7 +61,8 @@ class GradebookWriter:
 
     def _run(self) -> None:
         try:
-            self._course.result()  # the course folder and its gradebook exist
+            release = Path(self._course.result())  # the course folder and its gradebook exist
+            self._released = {name: read_notebook(release / name) for name in self._notebooks}
             self._write_all()
         except BaseException as exc:  # handed to close(), in the grading thread
             self._error = exc
@@ -105,6 +118,10 @@ class GradebookWriter:
             gb.add_submission(self._lab, student)
         if new:
             scores.update(self._scores(gb, new))
+            for (student, notebook, cell), grade in scores.items():
+                if student in new and (notebook, cell) in self._manual and \
+                        grade.manual_score is None:
+                    grade.needs_manual_grade = True  # formgrader lists it as to be graded
         for student, rows, _ in changed:
             for row in rows:
                 if _key(row) not in scores:
@@ -124,12 +141,11 @@ class GradebookWriter:
         for name in self._notebooks:
             if not again and (target / name).exists():
                 continue
-            try:  # copied as data: a regular file, not a link, size-capped
-                data = read_capped(folder / name, MAX_NOTEBOOK_BYTES)
-            except (UnsafeFile, OSError):
+            if not os.path.lexists(folder / name):  # missing: formgrader says so itself
                 continue
-            target.mkdir(parents=True, exist_ok=True)
-            (target / name).write_bytes(data)
+            target.mkdir(parents=True, exist_ok=True)  # read as data, capped, defused:
+            (target / name).write_bytes(formgrader_notebook(
+                folder / name, self._released[name], self._answers.get(name, [])))
 
 
 def _key(row: TestResult) -> tuple[str, str, str]:

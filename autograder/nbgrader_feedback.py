@@ -7,7 +7,9 @@ Assignment List) deliver it as they deliver nbgrader's own. A page shows:
 - a summary table (each graded test, its points and result) and the submission's outcome;
 - every cell of the student's notebook as escaped text, except that a graded test cell shows
   the released version (its visible checks only: never hidden test code, and never a test
-  cell a student rewrote) followed by its result.
+  cell a student rewrote) followed by its result; a written answer is the student's own
+  text, marked as graded by hand (its points are not in the page's score, and no model
+  answer or rubric is ever shown).
 
 All text is escaped (:func:`autograder.safe_text.for_html` and :func:`for_html_block`):
 nothing a student wrote becomes markup, a link or a script. Outputs are not copied. Beside the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .notebook import NotebookError, nbgrader_meta, read_notebook
+from .notebook import NotebookError, answer_cells, nbgrader_meta, read_notebook
 from .results import TestResult, by_student
 from .safe_files import UnsafeFile, read_capped
 from .safe_text import for_html, for_html_block
@@ -89,9 +91,16 @@ def _page(student: str, lab: str, notebook: str, rows: list[TestResult], handed_
         parts.append(f"<tr><td>{for_html(r.test)}</td><td>{r.points:g} / {r.max_points:g}</td>"
                      f"<td>{_result_text(r)}</td></tr>")
     parts.append("</table><p>Hidden tests check more cases than the visible ones; a message "
-                 "names the case that failed and the likely mistake.</p><hr>")
+                 "names the case that failed and the likely mistake.</p>")
+    written = answer_cells(released)
+    if written:
+        points = sum(float(nbgrader_meta(c).get("points", 0)) for c in written.values())
+        parts.append(f"<p>Your {len(written)} written answers ({points:g} points) are graded "
+                     "by hand: their points are not in this score.</p>")
+    parts.append("<hr>")
     visible = {nbgrader_meta(c).get("grade_id"): c.source for c in released.cells
-               if nbgrader_meta(c).get("grade")}
+               if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("grade_id")
+               not in written}
     if handed_in is None:
         parts.append("<p>(The notebook could not be read, so only the scores are shown.)</p>")
     cells = handed_in.cells if handed_in is not None else []
@@ -104,6 +113,10 @@ def _page(student: str, lab: str, notebook: str, rows: list[TestResult], handed_
                 css = "ok" if r.status == "passed" else "bad"
                 parts.append(f'<div class="{css}"><strong>{for_html(r.test)}: '
                              f"{r.points:g} / {r.max_points:g}</strong> {_result_text(r)}</div>")
+        elif cell.cell_type == "markdown" and grade_id in written:
+            parts.append(f'<div class="md"><p><strong>Written answer {for_html(grade_id)}'
+                         f"</strong> (graded by hand)</p><pre>{for_html_block(cell.source)}"
+                         "</pre></div>")
         elif cell.cell_type == "markdown":
             parts.append(f'<div class="md"><pre>{for_html_block(cell.source)}</pre></div>')
         elif cell.cell_type == "code" and not nbgrader_meta(cell).get("grade"):

@@ -1,4 +1,4 @@
-"""Reading nbgrader notebooks: load them safely and find the solution and graded cells."""
+"""Reading nbgrader notebooks: load them safely and find the solution, graded and answer cells."""
 
 from __future__ import annotations
 
@@ -72,6 +72,17 @@ def solution_cells(nb) -> dict[str, nbformat.NotebookNode]:
     }
 
 
+def answer_cells(nb) -> dict[str, nbformat.NotebookNode]:
+    """The written answers graded by hand (markdown cells that are both ``solution`` and
+    ``grade``), keyed by ``grade_id``."""
+    return {
+        meta["grade_id"]: c
+        for c in nb.cells
+        if c.cell_type == "markdown" and (meta := nbgrader_meta(c)).get("solution")
+        and meta.get("grade")
+    }
+
+
 def graded_cells(nb) -> list[GradedCell]:
     """The autograded test cells, in notebook order."""
     return [
@@ -92,6 +103,12 @@ def visible_part(source: str) -> str:
         elif not hidden:
             kept.append(line)
     return "\n".join(kept) + "\n"
+
+
+def solution_region(source: str) -> str:
+    """The text between a cell's solution delimiters (empty when it has none)."""
+    _, begin, rest = source.partition(BEGIN_SOLUTION)
+    return rest.partition(END_SOLUTION)[0].strip("\n") if begin else ""
 
 
 def strip_solution_markers(source: str) -> str:

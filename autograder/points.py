@@ -2,8 +2,9 @@
 
 A table lists each graded test cell of a lab (or of one notebook): the part of the notebook it
 sits in, what the student writes, its points from the cell's nbgrader metadata, and how the
-points split across the test's case groups (``Check.groups``). It is written between the
-markers ``<!-- points:KEY -->`` and ``<!-- /points -->``, where KEY is a lab
+points split across the test's case groups (``Check.groups``); then the written answers that
+are graded by hand, with their own total (they are not part of the autograded one). It is
+written between the markers ``<!-- points:KEY -->`` and ``<!-- /points -->``, where KEY is a lab
 (``lab4_backprop``: every notebook of the lab) or one notebook (``lab4_backprop/layers``):
 into the intro cell of each instructor notebook (then ``release`` carries it to ``labs/``) and
 into any Markdown page under ``docs/`` that holds the markers.
@@ -26,6 +27,7 @@ from .notebook import nbgrader_meta, read_notebook
 _MARKED = re.compile(r"<!-- points:(?P<key>[\w./-]+) -->\n.*?<!-- /points -->", re.S)
 _PART = re.compile(r"^##\s+(?P<part>[A-Z]\.\d+|\d+)\b", re.M)
 # The hand-written tables the generated ones replace (first --write only).
+BY_HAND = "graded by hand"
 _HAND_TABLE = re.compile(r"^\| Part \| What you write \| Points \|\n(?:\|.*\n?)+", re.M)
 
 
@@ -41,27 +43,54 @@ class Row:
 def rows(key: str) -> list[Row]:
     """The graded tests of a lab (``key`` = lab name) or of one of its notebooks
     (``lab/notebook``, without ``.ipynb``), in notebook order."""
-    lab_name, _, stem = key.partition("/")
-    lab = get_lab(lab_name)
-    checks = lab_checks(lab_name)
+    checks = lab_checks(key.partition("/")[0])
     found = []
-    for path in lab.notebooks:
+    for part, _, cell in _cells(key):
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            test = meta["grade_id"]
+            points = float(meta.get("points", 0))
+            found.append(Row(part, _what(checks[test]), test, points,
+                             _split(checks[test].groups, points)))
+    if not found:
+        raise ValueError(f"no graded tests for {key!r}")
+    return found
+
+
+def written_rows(key: str) -> list[Row]:
+    """The written answers graded by hand, for the same ``key`` as :func:`rows`."""
+    found = []
+    for part, question, cell in _cells(key):
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
+            found.append(Row(part, f"written answer: {_title(question)}", meta["grade_id"],
+                             float(meta.get("points", 0)), BY_HAND))
+    return found
+
+
+def _cells(key: str):
+    """``(part, previous cell's source, cell)`` for every cell of the key's notebooks."""
+    lab_name, _, stem = key.partition("/")
+    for path in get_lab(lab_name).notebooks:
         if stem and path.stem != stem:
             continue
-        part = ""
+        part, previous = "", ""
         for cell in read_notebook(path).cells:
             if cell.cell_type == "markdown":
                 match = _PART.search(cell.source)
                 part = match["part"] if match else part
-            meta = nbgrader_meta(cell)
-            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-                test = meta["grade_id"]
-                points = float(meta.get("points", 0))
-                found.append(Row(part, _what(checks[test]), test, points,
-                                 _split(checks[test].groups, points)))
-    if not found:
-        raise ValueError(f"no graded tests for {key!r}")
-    return found
+            yield part, previous, cell
+            previous = cell.source
+
+
+def _title(question: str, limit: int = 60) -> str:
+    """The first sentence of a question cell, without headings, numbers or labels."""
+    text = " ".join(line for line in question.splitlines() if not line.startswith("#"))
+    text = re.sub(r"^\s*(\d+\.|\*\*Questions?\.\*\*)\s*(\(1\)\s*)?", "", text)
+    sentence = re.split(r"(?<=[.?])\s", " ".join(text.split()), maxsplit=1)[0]
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + " …"
+    return sentence.replace("|", "\\|")
 
 
 def _what(check) -> str:
@@ -82,11 +111,21 @@ def render(key: str) -> str:
     lines = ["| Part | What you write | Test | Points | Points by case group |",
              "|---|---|---|---|---|"]
     lines += [f"| {r.part} | {r.what} | `{r.test}` | {r.points:g} | {r.split} |" for r in table]
-    lines.append(f"| | **Total** | | **{sum(r.points for r in table):g}** | |")
+    written = written_rows(key)
+    total = "Autograded total" if written else "Total"
+    lines.append(f"| | **{total}** | | **{sum(r.points for r in table):g}** | |")
+    if written:
+        lines += [f"| {r.part} | {r.what} | `{r.test}` | {r.points:g} | {r.split} |"
+                  for r in written]
+        lines.append(f"| | **Written answers, graded by hand** | | "
+                     f"**{sum(r.points for r in written):g}** | |")
     if any(r.split != "all cases" for r in table):
         lines += ["", "When your lab is graded, a test's edge cases and refusals earn their share "
                   "of its points once its main behaviour passes; the feedback says which "
                   "groups passed."]
+    if written:
+        lines += ["", "The written answers are graded by hand by your course; their points "
+                  "come on top of the autograded total."]
     return "\n".join(lines)
 
 

@@ -37,8 +37,9 @@ def read_csv(path: Path) -> list[TestResult]:
         ]
 
 
-def write_feedback(rows: list[TestResult], out_dir: Path) -> list[Path]:
-    """One Markdown file per student and lab: each test, its points and the hint, no test code."""
+def write_feedback(rows: list[TestResult], out_dir: Path, by_hand: float = 0) -> list[Path]:
+    """One Markdown file per student and lab: each test, its points and the hint, no test code.
+    ``by_hand``: the lab's points for written answers, graded later in formgrader."""
     written = []
     for student, mine in by_student(rows).items():
         lab = mine[0].lab
@@ -55,6 +56,9 @@ def write_feedback(rows: list[TestResult], out_dir: Path) -> list[Path]:
                          f"{r.points:g} / {r.max_points:g} | {mark} |")
         lines += ["", "Hidden tests check more cases than the visible ones; the message names the "
                   "case that failed and the likely mistake."]
+        if by_hand:
+            lines += ["", f"Your written answers ({by_hand:g} points) are graded by hand: their "
+                      "points are not in this score."]
         path = Path(out_dir) / file_name(student) / f"{lab}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -4,7 +4,9 @@ reader's own copy (the self-study door; ``nnlabs check`` in a checkout is the sa
 The same sandboxed engine as the instructors' ``grade`` (no gradebook). For one notebook the
 reader sees each test's points and, for a failure, the hint that names the case and the
 likely mistake. For a folder (default: the working folder) every lab in it is checked and
-the progress table of :mod:`course_utils.progress` is printed and kept between runs.
+the progress table of :mod:`course_utils.progress` is printed and kept between runs. With
+``answers`` the model answers and rubrics of the written questions follow, each beside the
+reader's own answer: like the hidden tests, they come from the checkout's ``solutions/``.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from course_utils.progress import NO_MODEL_ANSWERS, GradedTest, Progress, split_hint
+from course_utils.progress import GradedTest, Progress, split_hint
 
 from .checks import lab_checks
 from .course import CourseError, all_labs, get_lab
 from .grade import Grader
 from .notebook import graded_cells, read_notebook
 from .safe_text import for_terminal
+from .written import model_answers_text
 
 MAX_COPIED_BYTES = 256 << 20  # a lab folder's notebooks and saved models; more is not a lab
 
@@ -50,7 +53,10 @@ def check_folder(folder: Path, more: bool = False, answers: bool = False) -> int
     print()
     print(progress.table([lab.name for lab in labs], more=more))
     if answers:
-        print("\n" + NO_MODEL_ANSWERS)
+        for name, lab_folder in found.items():
+            lab = get_lab(name)
+            print("\n" + model_answers_text(lab, {nb.name: lab_folder / nb.name
+                                                  for nb in lab.notebooks}))
     return 0 if all_passed else 1
 
 
@@ -73,8 +79,10 @@ def _grade_lab_folder(lab_name: str, lab_folder: Path):
         return grader.grade_submission("you", copy)
 
 
-def check_notebook(notebook: Path, lab_name: str | None = None, more: bool = True) -> int:
-    """Grade one notebook; print the results; 0 when every test passed, 1 otherwise."""
+def check_notebook(notebook: Path, lab_name: str | None = None, more: bool = True,
+                   answers: bool = False) -> int:
+    """Grade one notebook; print the results (and with ``answers`` the model answers of its
+    written questions, beside the reader's); 0 when every test passed, 1 otherwise."""
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
         raise CourseError(f"no notebook at {notebook}")
@@ -99,6 +107,8 @@ def check_notebook(notebook: Path, lab_name: str | None = None, more: bool = Tru
             print(f"        {where}" + (f": {why}" if more and why else ""))
     got, total = sum(r.points for r in rows), sum(r.max_points for r in rows)
     print(f"\nscore: {got:g} / {total:g}   ({rows[0].outcome})")
+    if answers:
+        print("\n" + model_answers_text(lab, {target: notebook}, only=target))
     return 0 if all(r.status == "passed" for r in rows) else 1
 
 

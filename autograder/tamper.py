@@ -1,10 +1,12 @@
 """Compare a submitted notebook with the released one: what the student may change, and what not.
 
-Students write in solution cells only. Test cells and locked cells are taken from the
-instructor's copy whatever the submission holds (the sandboxed grader never runs the
-submitted test cells at all), and every deviation is reported: a graded or locked cell
-deleted, duplicated, turned into another cell type or edited, grading metadata added to a
-cell of the student's own. Added scratch cells are allowed; they are reported as not run.
+Students write in solution cells only: code, and the written answers graded by hand (a
+deleted answer is a note, not tampering: it costs no autograded point). Test cells and
+locked cells are taken from the instructor's copy whatever the submission holds (the
+sandboxed grader never runs the submitted test cells at all), and every deviation is
+reported: a graded or locked cell deleted, duplicated, turned into another cell type or
+edited, grading metadata added to a cell of the student's own. Added scratch cells are
+allowed; they are reported as not run.
 """
 
 from __future__ import annotations
@@ -49,18 +51,23 @@ def inspect(submitted, released) -> Inspection:
         if cell.cell_type != original.cell_type:
             result.tampering.append(f"cell {grade_id!r} was turned from {original.cell_type} "
                                     f"into {cell.cell_type}")
-            if nbgrader_meta(original).get("solution"):
+            if nbgrader_meta(original).get("solution") and original.cell_type == "code":
                 result.solutions[grade_id] = ""
             continue
         meta = nbgrader_meta(original)
-        if meta.get("solution") and original.cell_type == "code":
-            result.solutions[grade_id] = cell.source
+        if meta.get("solution"):  # code for the sandbox, or a written answer graded by hand
+            if original.cell_type == "code":
+                result.solutions[grade_id] = cell.source
         elif (meta.get("grade") or meta.get("locked")) and cell.source != original.source:
             kind = "test" if meta.get("grade") else "locked"
             result.tampering.append(f"the {kind} cell {grade_id!r} was edited (the "
                                     "instructor's version was used)")
     for grade_id, original in expected.items():
-        if seen[grade_id] == 0:
+        if seen[grade_id] == 0 and original.cell_type == "markdown" and \
+                nbgrader_meta(original).get("solution"):
+            result.notes.append(f"the written answer {grade_id!r} was deleted: nothing there "
+                                "to grade by hand")
+        elif seen[grade_id] == 0:
             kind = ("solution" if nbgrader_meta(original).get("solution") else
                     "test" if nbgrader_meta(original).get("grade") else "locked")
             what = "its code is missing" if kind == "solution" else "restored from the lab"

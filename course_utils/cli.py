@@ -6,8 +6,9 @@
 - ``nnlabs data`` downloads the full CIFAR-10 and MNIST into the cache the loaders read, with
   a progress bar; without it the labs run offline on the bundled subset.
 - ``nnlabs check [FOLDER]`` reports progress on every lab in FOLDER. With the self-study
-  install (a checkout of the course repository) it runs the hidden tests; the student install
-  holds no hidden tests, so there it runs each notebook's visible checks, as Validate does.
+  install (a checkout of the course repository) it runs the hidden tests, and with
+  ``--answers`` shows the model answers of the written questions; the student install holds
+  neither, so there it runs each notebook's visible checks, as Validate does.
 
 It needs nothing from the instructor's ``autograder`` package, which the student install does
 not contain.
@@ -29,6 +30,12 @@ from .progress import PROGRESS_FILE
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FOLDER = "nnlabs-labs"
 _SKIP = {"__pycache__", ".ipynb_checkpoints", PROGRESS_FILE}  # a learner's state, not the labs
+# The student install holds no model answers (they would answer the graded written questions);
+# the self-study install, a checkout of the course repository, shows them (autograder.written).
+NO_MODEL_ANSWERS = ("The model answers to the written questions are not in the student "
+                    "install: your course grades those answers by hand and may share them "
+                    "afterwards. (In the self-study install, a checkout of the course "
+                    "repository, `nnlabs check --answers` shows them.)")
 
 
 class StartError(Exception):
@@ -136,11 +143,10 @@ def check(args) -> int:
             raise StartError(str(exc)) from None
     from .visible import check_visible
 
+    status = check_visible(folder)
     if args.answers:
-        from .progress import NO_MODEL_ANSWERS
-
-        print(NO_MODEL_ANSWERS)
-    return check_visible(folder)
+        print("\n" + NO_MODEL_ANSWERS)
+    return status
 
 
 def _labs_folder(folder: Path) -> Path:
@@ -192,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--more", action="store_true",
                     help="also show the likely mistake behind each failing hidden case")
     ch.add_argument("--answers", action="store_true",
-                    help="the written questions' model answers (where they exist)")
+                    help="then the written questions' model answers and rubrics, beside "
+                    "your answers (self-study install only)")
     return parser
 
 

@@ -20,8 +20,6 @@ from pathlib import Path
 
 PROGRESS_FILE = ".nnlabs-progress.json"
 MAX_PROGRESS_BYTES = 1 << 20  # our own small file; anything larger is not ours
-NO_MODEL_ANSWERS = ("Model answers to the written questions are not part of NN Labs yet; "
-                    "compare your answers with the lecture notes or ask your course.")
 
 
 @dataclass(frozen=True)

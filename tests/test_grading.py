@@ -259,3 +259,28 @@ def test_check_command_for_self_study(graded, tmp_path):
     assert bad.returncode == 1
     assert f"FAIL  {mutant.breaks}" in bad.stdout and "hidden case" in bad.stdout
     assert "Traceback" not in bad.stderr
+
+
+def test_written_answers_await_a_manual_grade_in_formgrader(graded):
+    from nbgrader.api import Gradebook
+
+    from autograder.formgrader_copy import GRADER_ONLY
+    from autograder.written import written_answers
+
+    lab, out, rows, _, _ = graded
+    _lab1_only(lab)
+    course = out / "grading" / "nbgrader"
+    answers = written_answers(lab)
+    autograded = sum(r.points for r in rows if r.student == "solution")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "nnlabs") as gb:
+        for answer in answers:
+            grade = gb.find_grade(answer.grade_id, Path(answer.notebook).stem, lab.name,
+                                  "solution")
+            assert grade.auto_score is None and grade.manual_score is None
+            assert grade.needs_manual_grade and grade.max_score == answer.points
+        submission = gb.find_submission(lab.name, "solution")
+        assert submission.score == autograded  # nothing graded by hand yet
+        assert submission.max_score == autograded + sum(a.points for a in answers)
+    shown = read_notebook(course / "autograded" / "solution" / lab.name / answers[0].notebook)
+    assert [c.metadata[GRADER_ONLY] for c in shown.cells if GRADER_ONLY in c.metadata] == [
+        a.grade_id for a in answers]

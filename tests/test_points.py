@@ -10,7 +10,8 @@ import nbformat
 from autograder.checks import lab_checks
 from autograder.course import REPO_ROOT, all_labs
 from autograder.notebook import graded_cells, read_notebook
-from autograder.points import refresh, render, rows, stale
+from autograder.points import refresh, render, rows, stale, written_rows
+from autograder.written import written_answers
 
 
 def test_every_table_is_fresh():
@@ -26,6 +27,16 @@ def test_a_table_lists_every_graded_cell_with_its_points_and_split():
             groups = lab_checks(lab.name)[r.test].groups
             assert (r.split == "all cases") == (len(groups) == 1)
         assert f"**{sum(cells.values()):g}**" in render(lab.name)
+
+
+def test_a_table_lists_every_written_answer_with_its_points_after_the_autograded_total():
+    for lab in all_labs():
+        answers = {a.grade_id: a.points for a in written_answers(lab)}
+        assert {r.test: r.points for r in written_rows(lab.name)} == answers
+        table = render(lab.name)
+        assert table.index("**Autograded total**") < table.index(next(iter(answers)))
+        assert f"| | **Written answers, graded by hand** | | **{sum(answers.values()):g}** |" \
+            in table
 
 
 def test_readme_lab_table_states_each_notebooks_total():

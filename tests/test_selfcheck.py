@@ -81,7 +81,8 @@ def test_check_whole_folder_with_tiers_and_kept_progress(tmp_path):
     more = _check(["-m", "course_utils.cli", "check", "--more", "--answers"], tmp_path)
     assert more.returncode == 1 and "likely mistake:" in more.stdout
     assert "square root" in more.stdout
-    assert "Model answers to the written questions are not part of NN Labs yet" in more.stdout
+    assert "== lab1_knn / knn.ipynb: model answers to the written questions ==" in more.stdout
+    assert "Your answer: (not answered yet)" in more.stdout and "Rubric:" in more.stdout
 
     nbformat.write(make_submission("lab1_knn", "knn.ipynb", "solution", LABS_DIR), notebook)
     fixed = _check(["-m", "autograder", "check", str(lab)], tmp_path)
