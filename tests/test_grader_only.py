@@ -77,7 +77,9 @@ def test_the_worker_imports_no_reference(lab):
             "from autograder.checks import find_driver\n"
             f"for name in {drivers!r}:\n"
             f"    find_driver({lab!r}, name)\n"
+            # solutions.<lab> itself is a namespace package (no code): the sandbox's parent
             "print(sorted(m for m in sys.modules if m.startswith('solutions.') and\n"
+            f"             m != 'solutions.{lab}' and\n"
             f"             not m.startswith('solutions.{lab}.{SANDBOX_PART}')\n"
             "             or m in ('autograder.reference', 'autograder.samples')))")
     proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,

@@ -13,31 +13,18 @@ import numpy as np
 
 from autograder.checks import Case, Check
 from autograder.checks.compare import as_array, first_mismatch, question_eps
+from autograder.reference import solution_namespace
+
+from ..sandbox.drivers import convnet_driver, layer_driver
 
 LAB = "lab5_convnets"
 
 
 def _ref(name: str):
-    # Imported here, not at the top: the sandboxed worker imports this module too, and
-    # has neither the solutions nor time for nbformat's import (seconds).
-    from ..reference import solution_namespace
-
     return solution_namespace(LAB)[name]
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def _layer_driver(fn, case: Case):
-    """Call a forward function; an exception becomes data, so that settings which must be
-    refused can be compared (NotImplementedError still means "not implemented")."""
-    try:
-        result = fn(*case.args, **case.kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # any error is the student's answer for this case
-        return {"raised": type(exc).__name__, "message": str(exc)}
-    return {"result": result}
 
 
 def _refusal_problem(expected: dict, got: dict, what: str) -> str | None:
@@ -524,30 +511,6 @@ def convnet_cases():
         yield Case((X, y, params), kwargs, hint=hint)
 
 
-def convnet_driver(cls, case: Case):
-    """Construct twice with the case's arguments (shapes, initial values, seeding), then load
-    the case's parameters and return scores, loss and gradients."""
-    X, y, params = case.args
-    model = cls(**case.kwargs)
-    twin = cls(**case.kwargs)
-    shapes = {name: tuple(np.shape(v)) for name, v in model.params.items()}
-    result = {
-        "shapes": shapes,
-        "init": {name: np.array(v, dtype=np.float64) for name, v in model.params.items()},
-        "same_seed": all(np.array_equal(model.params[n], twin.params.get(n))
-                         for n in model.params),
-    }
-    if shapes != {name: v.shape for name, v in params.items()}:
-        return result
-    for name, value in params.items():
-        model.params[name] = value.copy()
-    result["scores"] = np.asarray(model.loss(X))
-    loss, grads = model.loss(X, y)
-    result["loss"] = float(loss)
-    result["grads"] = {name: np.asarray(g) for name, g in dict(grads).items()}
-    return result
-
-
 def _init_problem(got_init: dict, kwargs: dict) -> str | None:
     scale = {**_DEFAULTS, **kwargs}["weight_scale"]
     for name in ("b1", "b2", "b3"):
@@ -631,23 +594,23 @@ _HALF_REFUSALS = {"main": 0.5, "refusal": 0.5}
 
 CHECKS = {
     "test_conv_forward_naive": Check("conv_forward_naive", conv_forward_cases,
-                                     compare_conv_forward_naive, driver=_layer_driver,
+                                     compare_conv_forward_naive, driver=layer_driver,
                                      groups=_WITH_REFUSALS),
     "test_conv_backward_naive": Check("conv_backward_naive", conv_backward_naive_cases,
                                       compare_conv_backward),
     "test_max_pool_forward_naive": Check("max_pool_forward_naive", pool_forward_cases,
-                                         compare_pool_forward, driver=_layer_driver,
+                                         compare_pool_forward, driver=layer_driver,
                                          groups=_HALF_REFUSALS),
     "test_max_pool_backward_naive": Check("max_pool_backward_naive", pool_backward_cases,
                                           compare_pool_backward),
-    "test_im2col": Check("im2col", im2col_cases, compare_im2col, driver=_layer_driver,
+    "test_im2col": Check("im2col", im2col_cases, compare_im2col, driver=layer_driver,
                          groups=_HALF_REFUSALS),
     "test_col2im": Check("col2im", col2im_cases, compare_col2im),
     # The refusals are graded on conv_forward_naive and im2col; the fast layer gets them from
     # im2col, which here is the reference run by the grader (its error arrives as a stand-in's).
     "test_conv_forward_fast": Check("conv_forward_fast", lambda: conv_forward_cases(False),
                                     compare_conv_forward_fast, use_reference_for=("im2col",),
-                                    driver=_layer_driver),
+                                    driver=layer_driver),
     "test_conv_backward_fast": Check("conv_backward_fast", conv_backward_fast_cases,
                                      compare_conv_backward,
                                      use_reference_for=("im2col", "col2im")),
