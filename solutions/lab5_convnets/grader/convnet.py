@@ -318,7 +318,18 @@ def pool_forward_cases():
 
 
 def compare_pool_forward(expected, got, case: Case) -> str | None:
+    x, pool_param = case.args
+    ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    hint = ("each output is the maximum of its window x[n, c, i*s:i*s+pool_height, "
+            "j*s:j*s+pool_width]")
+    if ph != pw:
+        hint += "; pool_height goes with the rows and pool_width with the columns"
+    if s < ph or s < pw:
+        hint += (f"; the windows overlap here: window (i, j) starts at row i*stride and "
+                 f"column j*stride (stride {s})")
     problem = _refusal_problem(expected, got, f"these settings ({_geometry(case)})")
+    if problem and "raised" not in expected:  # a valid setting raised: say what it asks
+        return f"{problem}. These settings tile the input: {hint}"
     if problem or "raised" in expected:
         return problem
     result = got["result"]
@@ -326,8 +337,6 @@ def compare_pool_forward(expected, got, case: Case) -> str | None:
         return f"max_pool_forward_naive should return (out, cache), got {type(result).__name__}"
     out, cache = result
     exp_out, _ = expected["result"]
-    x, pool_param = case.args
-    ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     arr, problem = as_array(out, "out")
     if problem:
         return problem
@@ -336,10 +345,6 @@ def compare_pool_forward(expected, got, case: Case) -> str | None:
         return (f"out has shape {arr.shape} but should have {exp_out.shape}: H_out = "
                 f"(H - pool_height) / stride + 1 = ({H} - {ph}) / {s} + 1 and W_out = "
                 f"({W} - {pw}) / {s} + 1; windows start every stride pixels and may overlap")
-    hint = ("each output is the maximum of its window x[n, c, i*s:i*s+pool_height, "
-            "j*s:j*s+pool_width]")
-    if ph != pw:
-        hint += "; pool_height goes with the rows and pool_width with the columns"
     problem = _array_problem("out", exp_out, arr, float(np.abs(x).max()), hint)
     if problem:
         return problem
