@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .course import SOLUTIONS_DIR, get_lab
+from .course import get_lab
 from .notebook import nbgrader_meta, read_notebook, solution_cells, strip_solution_markers
 
 
@@ -25,8 +25,8 @@ def solution_namespace(lab_name: str) -> dict:
     Solution cells may rely on ``np`` and on each other, nothing else from the notebook.
     """
     namespace: dict = {"np": np, "__name__": f"reference_{lab_name}"}
-    reuses = []
-    for path in get_lab(lab_name).notebooks:
+    lab, reuses = get_lab(lab_name), []
+    for path in lab.notebooks:
         notebook = read_notebook(path)
         for grade_id, cell in solution_cells(notebook).items():
             code = compile(strip_solution_markers(cell.source), f"<{path.name}:{grade_id}>", "exec")
@@ -35,7 +35,7 @@ def solution_namespace(lab_name: str) -> dict:
     for other, names in reuses:  # the lab's own solution of a name comes first
         missing = tuple(name for name in names if name not in namespace)
         if missing:
-            namespace.update(_instructor_definitions(other, missing))
+            namespace.update(_instructor_definitions(other, missing, lab.source_dir.parent))
     return namespace
 
 
@@ -66,13 +66,13 @@ def reuse_calls(notebook) -> list[tuple[str, tuple[str, ...]]]:
     return calls
 
 
-def _instructor_definitions(notebook: Path, names: tuple[str, ...]) -> dict:
+def _instructor_definitions(notebook: Path, names: tuple[str, ...], solutions: Path) -> dict:
     """The instructor's ``names`` from the instructor's copy of ``notebook`` (a path that
-    must stay inside the course's ``solutions/``)."""
+    must stay inside the course's ``solutions`` folder)."""
     from course_utils.reuse import definitions_from
 
     path = notebook.resolve()
-    if not path.is_relative_to(SOLUTIONS_DIR.resolve()):
+    if not path.is_relative_to(solutions.resolve()):
         raise ValueError(f"{notebook} reuses definitions from outside the course's solutions")
     return dict(zip(names, definitions_from(path, *names), strict=True))
 
