@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import functools
-from pathlib import Path
 
 import numpy as np
 
@@ -20,23 +19,42 @@ from .notebook import nbgrader_meta, read_notebook, solution_cells, strip_soluti
 
 @functools.cache
 def solution_namespace(lab_name: str) -> dict:
-    """Execute every solution cell of ``lab_name`` (in notebook order) and return the names.
+    """Execute every solution cell of ``lab_name`` (in notebook order), then the
+    :func:`reuse_code` of its notebooks, and return the names.
 
     Solution cells may rely on ``np`` and on each other, nothing else from the notebook.
     """
+    lab = get_lab(lab_name)
+    code = [(f"<{path.name}:{grade_id}>", strip_solution_markers(cell.source))
+            for path in lab.notebooks
+            for grade_id, cell in solution_cells(read_notebook(path)).items()]
     namespace: dict = {"np": np, "__name__": f"reference_{lab_name}"}
-    lab, reuses = get_lab(lab_name), []
-    for path in lab.notebooks:
-        notebook = read_notebook(path)
-        for grade_id, cell in solution_cells(notebook).items():
-            code = compile(strip_solution_markers(cell.source), f"<{path.name}:{grade_id}>", "exec")
-            exec(code, namespace)  # trusted: the instructor's own notebook
-        reuses += [(path.parent / other, names) for other, names in reuse_calls(notebook)]
-    for other, names in reuses:  # the lab's own solution of a name comes first
-        missing = tuple(name for name in names if name not in namespace)
-        if missing:
-            namespace.update(_instructor_definitions(other, missing, lab.source_dir.parent))
+    for where, source in [*code, *reuse_code(lab_name)]:
+        exec(compile(source, where, "exec"), namespace)  # trusted: the instructor's own code
     return namespace
+
+
+def reuse_code(lab_name: str) -> list[tuple[str, str]]:
+    """For each ``definitions_from`` call in the lab's notebooks (:func:`reuse_calls`), code
+    that defines the names it imports and the lab's own solutions do not: the instructor's
+    versions, from the instructor's copy of the reused notebook (which must lie inside the
+    lab's ``solutions`` folder). As ``(where, code)`` pairs, run after the solution cells."""
+    lab = get_lab(lab_name)
+    solutions = lab.source_dir.parent.resolve()
+    found = []
+    for path in lab.notebooks:
+        for other, names in reuse_calls(read_notebook(path)):
+            target = (path.parent / other).resolve()
+            if not target.is_relative_to(solutions):
+                raise ValueError(f"{path.name} reuses {other}, outside the course's solutions")
+            found.append((f"<{path.name}: reuses {other}>",
+                          "from course_utils.reuse import definitions_from as _reuse\n"
+                          f"_names = [n for n in {names!r} if n not in globals()]\n"
+                          "if _names:\n    globals().update(zip(_names, _reuse("
+                          f"{str(target)!r}, "
+                          "*_names), strict=True))\n"
+                          "del _reuse, _names\n"))
+    return found
 
 
 def reuse_calls(notebook) -> list[tuple[str, tuple[str, ...]]]:
@@ -64,15 +82,3 @@ def reuse_calls(notebook) -> list[tuple[str, tuple[str, ...]]]:
                                  "names as string literals, so the reference can find them")
             calls.append((values[0], tuple(values[1:])))
     return calls
-
-
-def _instructor_definitions(notebook: Path, names: tuple[str, ...], solutions: Path) -> dict:
-    """The instructor's ``names`` from the instructor's copy of ``notebook`` (a path that
-    must stay inside the course's ``solutions`` folder)."""
-    from course_utils.reuse import definitions_from
-
-    path = notebook.resolve()
-    if not path.is_relative_to(solutions.resolve()):
-        raise ValueError(f"{notebook} reuses definitions from outside the course's solutions")
-    return dict(zip(names, definitions_from(path, *names), strict=True))
-
