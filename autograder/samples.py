@@ -91,26 +91,12 @@ def variants(lab_name: str, kind: str = "mutants") -> list[Variant]:
     if kind == "alternatives":
         return [load_alternative(p) for p in sorted((lab.source_dir / kind).glob("*.py"))]
     solution = solution_definitions(lab_name)
-    found = [_old_mutant(p) for p in sorted((lab.source_dir / "mutants_old").glob("*.py"))]
-    if not any((lab.source_dir / name).exists() for name in ("mutants.py", "mutants")):
-        return found
+    found = []
     for m in lab.part("mutants").MUTANTS:
         functions = apply(m, solution)
         found.append(Variant(m.name, m.why, m.breaks, functions,
                              "\n\n".join(functions.values()) + "\n", m.also_breaks))
     return found
-
-
-def _old_mutant(path: Path) -> Variant:
-    # TRANSITIONAL (issue 13): whole-file mutants, until every lab's are edits.
-    v = load_alternative(path)
-    found = {}
-    for node in ast.parse(v.source).body:
-        for target in node.targets if isinstance(node, ast.Assign) else ():
-            if isinstance(target, ast.Name) and target.id in ("BREAKS", "ALSO_BREAKS"):
-                found[target.id] = ast.literal_eval(node.value)
-    return Variant(v.name, v.description, found.get("BREAKS"), v.functions, v.source,
-                   tuple(found.get("ALSO_BREAKS", ())))
 
 
 def find_variant(lab_name: str, variant_id: str) -> Variant:

@@ -35,8 +35,9 @@ def definitions_from(notebook, *names: str) -> tuple:
     """
     path = Path(notebook)
     if not path.is_file():
-        raise ReuseError(f"{path} was not found: keep this notebook in the same folder as "
-                         f"{path.name} (and save that one)")
+        where = ("in the same folder as this notebook" if path.parent == Path(".") else
+                 "where that path says, relative to this notebook's folder")
+        raise ReuseError(f"{path} was not found: keep {path.name} {where}, and save it")
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise ReuseError(f"{path} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: clear its "
                          "outputs (Kernel > Restart & Clear Output) and save it")

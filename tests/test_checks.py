@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from autograder.checks import attempt, expected_result, judge, lab_checks, partial_credit, run_check
+from autograder.checks import lab_checks, run_check
 from autograder.course import all_labs
 from autograder.notebook import (
     graded_cells,
@@ -186,26 +186,6 @@ def test_case_groups_are_declared_and_shares_sum_to_one(lab):
         assert "main" in check.groups, test_id
 
 
-def test_partial_credit_keeps_the_groups_that_pass():
-    """A convolution without the ValueError for settings that do not tile keeps 2 of 3."""
-    lab = "lab5_convnets"
-    check = lab_checks(lab)["test_conv_forward_naive"]
-    ref = solution_namespace(lab)
-    namespace = dict(ref)
-    exec("def conv_forward_naive(x, w, b, conv_param):\n"
-         "    try:\n        return _solution(x, w, b, conv_param)\n"
-         "    except ValueError:\n        return np.zeros(1), None\n", namespace)
-    namespace["_solution"] = ref["conv_forward_naive"]
-    cases = list(check.cases())
-    problems = [judge(check, case, expected_result(check, case, ref),
-                      attempt(check, case, namespace, {}), n)
-                for n, case in enumerate(cases, start=1)]
-    earned, message = partial_credit(check, cases, problems)
-    assert earned == pytest.approx(2 / 3)
-    assert message.startswith("partial credit, main behaviour passed; refusals failed: ")
-    assert "ValueError" in message
-
-
 @pytest.mark.parametrize("lab", LABS)
 def test_at_least_three_correct_alternatives_per_graded_function(lab):
     graded = {c.function for c in function_checks(lab).values()}
@@ -222,7 +202,5 @@ def test_variants_hold_only_what_travels_into_a_notebook(kind):
             for node in ast.parse(variant.source).body:
                 kept = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
                                   | ast.ClassDef) or (
-                    isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) or (
-                    isinstance(node, ast.Assign)
-                    and [t.id for t in node.targets] in (["BREAKS"], ["ALSO_BREAKS"]))
+                    isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
                 assert kept, f"{variant.id}:{node.lineno} would not reach the notebook"

@@ -34,11 +34,15 @@ def test_instructor_notebook_runs_on_bundled_data(lab, path, tmp_path, monkeypat
     # whole cells (measured: 2-4x slower steps at load 4-7), so the timings printed here
     # would say more about the load than about the notebook.
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
-    for sibling in path.parent.glob("*.ipynb"):  # a later notebook reuses an earlier one's
-        shutil.copy(sibling, tmp_path)            # functions (course_utils.reuse)
+    # A notebook may reuse functions of another (course_utils.reuse), of its own lab or of an
+    # earlier one, so every lab's folder is laid out side by side, as in the release.
+    for each in all_labs():
+        (tmp_path / each.name).mkdir()
+        for notebook_path in each.notebooks:
+            shutil.copy(notebook_path, tmp_path / each.name)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+                            resources={"metadata": {"path": str(tmp_path / lab)}})
     load_before = os.getloadavg()[0]
     started, cpu_before = time.perf_counter(), _children_cpu_seconds()
     try:
