@@ -190,3 +190,76 @@ def test_lab1_sandbox_text_never_reaches_the_instructor_unattributed(tmp_path, k
     forged = [t for (s, t), r in by.items() if s == "attacker"
               and "GRADER ERROR" in r.message and not r.message.startswith("hidden case")]
     assert forged == [], forged
+
+
+# Third pass. Lab 2 grades the centred difference and the sparse gradient check that every
+# student writes (course_utils "no longer hands them out"), yet course_utils, mounted in the
+# sandbox and shipped to every student, still holds numerical_gradient_array (the gradient of
+# sum(f(x) * dout): with dout = 1.0 and a scalar f, exactly numerical_gradient) and rel_error
+# (the relative error grad_check_sparse returns, with the same 1e-8 floor).
+_COURSE_UTILS_GRADIENTS = {
+    "numerical_gradient": "from course_utils.gradcheck import numerical_gradient_array\n"
+                          "def numerical_gradient(f, x, h=1e-5):\n"
+                          "    return numerical_gradient_array(f, x, 1.0, h)\n",
+    "grad_check_sparse": "from course_utils.gradcheck import numerical_gradient_array, rel_error\n"
+                         "def grad_check_sparse(f, x, analytic_grad, num_checks=10, seed=0):\n"
+                         "    n = numerical_gradient_array(f, x, 1.0).ravel()\n"
+                         "    a = np.asarray(analytic_grad).ravel()\n"
+                         "    return np.array([rel_error(n[i], a[i]) for i in range(num_checks)])\n",
+}
+
+
+def test_lab2_gradient_checking_is_not_answered_by_course_utils(tmp_path):
+    # Today: test_numerical_gradient and test_grad_check_sparse both pass on two wrappers of
+    # course_utils.gradcheck, with no difference quotient and no error formula written.
+    by = _grade(tmp_path, "lab2_linear", {"linear_classifiers.ipynb": _COURSE_UTILS_GRADIENTS})
+    tests = ("test_numerical_gradient", "test_grad_check_sparse")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
+
+
+def _grade_many(tmp_path: Path, lab: str, notebook: str, students: dict[str, dict[str, str]]
+                ) -> dict:
+    """Grade one honest submission and each of ``students`` (blank notebooks with the given
+    solution cells filled in); rows by (student, test)."""
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    honest = submitted / "honest" / lab
+    honest.mkdir(parents=True)
+    nbformat.write(make_submission(lab, notebook, "solution", release), honest / notebook)
+    for student, cells in students.items():
+        nb = make_submission(lab, notebook, "blank", release)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in cells:
+                cell.source = cells[grade_id]
+        folder = submitted / student / lab
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    rows = grade_all(submitted, lab, tmp_path / "out", workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    return {(r.student, r.test): r for r in rows}
+
+
+_BROADCAST = ("def compute_distances_no_loops(X, X_train):\n"
+              "    d = np.sqrt(((X[:, None, :] - X_train[None, :, :]) ** 2).sum(-1))\n")
+
+
+def test_lab1_memory_case_is_not_dodged_by_resetting_the_peak(tmp_path):
+    # Today: the grader measures the memory-graded case as the worker's VmHWM after writing
+    # "5" to /proc/PID/clear_refs, but the worker (the student's process, in a /proc of its
+    # own) can write "5" to /proc/self/clear_refs too, after building the (num_test,
+    # num_train, D) array it was told not to build: the peak then reads as almost nothing, and
+    # the broadcasting solution that fails the memory case ("control") gets full marks.
+    by = _grade_many(tmp_path, "lab1_knn", "knn.ipynb", {
+        "control": {"distances_no_loops": _BROADCAST + "    return d\n"},
+        "attacker": {"distances_no_loops": _BROADCAST +
+                     "    with open('/proc/self/clear_refs', 'w') as f:\n"
+                     "        f.write('5')\n"
+                     "    return d\n"},
+    })
+    test = "test_distances_no_loops"
+    assert by[("honest", test)].status == "passed"
+    assert "memory" in by[("control", test)].message, by[("control", test)]
+    assert by[("attacker", test)].points == by[("control", test)].points, by[("attacker", test)]
