@@ -263,3 +263,30 @@ def test_lab1_memory_case_is_not_dodged_by_resetting_the_peak(tmp_path):
     assert by[("honest", test)].status == "passed"
     assert "memory" in by[("control", test)].message, by[("control", test)]
     assert by[("attacker", test)].points == by[("control", test)].points, by[("attacker", test)]
+
+
+def test_lab1_nbgrader_metadata_that_is_not_a_dict_does_not_stop_the_class(tmp_path):
+    # Today: one Markdown cell whose metadata is {"nbgrader": "x"} (valid nbformat: cell
+    # metadata is free-form) stops the whole class. prepare() survives it (that student's
+    # rows say "the grader could not read this folder"), but the gradebook thread copies the
+    # hand-in for formgrader, formgrader_copy._answer_position calls .get on the string,
+    # AttributeError, and grade_all re-raises it from GradebookWriter.close(): no rows
+    # returned, no grades.csv, the gradebook stops at that student, and every rerun crashes
+    # the same way (the copy is retried while autograded/ lacks it).
+    lab, notebook = "lab1_knn", "knn.ipynb"
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    for student, version in (("honest", "solution"), ("attacker", "blank")):
+        nb = make_submission(lab, notebook, version, release)
+        if student == "attacker":
+            cell = nbformat.v4.new_markdown_cell("a note to self")
+            cell.metadata["nbgrader"] = "x"
+            nb.cells.insert(0, cell)
+        folder = submitted / student / lab
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    rows = grade_all(submitted, lab, tmp_path / "out", workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    by = {(r.student, r.test): r for r in rows}
+    assert by[("honest", "test_distances_two_loops")].status == "passed"
+    assert by[("attacker", "test_distances_two_loops")].points == 0
