@@ -290,3 +290,63 @@ def test_lab1_nbgrader_metadata_that_is_not_a_dict_does_not_stop_the_class(tmp_p
     by = {(r.student, r.test): r for r in rows}
     assert by[("honest", "test_distances_two_loops")].status == "passed"
     assert by[("attacker", "test_distances_two_loops")].points == 0
+
+
+def test_lab1_a_list_grade_id_does_not_stop_the_hand_back(tmp_path):
+    # Today: a Markdown cell with {"nbgrader": {"grade": true, "grade_id": ["x"]}} gets
+    # through grade_all (prepare's Counter fails on the list and that student is "invalid
+    # submission: the grader could not read this folder"), but hand_back (what `grade` runs
+    # next) raises TypeError: unhashable type: 'list' in nbgrader_feedback._page: nbgrader's
+    # feedback pages of the students after it and the LMS export files are never written.
+    from autograder.handback import hand_back
+
+    lab, notebook = "lab1_knn", "knn.ipynb"
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    for student, version in (("attacker", "blank"), ("honest", "solution")):
+        nb = make_submission(lab, notebook, version, release)
+        if student == "attacker":
+            cell = nbformat.v4.new_markdown_cell("a note to self")
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": ["x"]}
+            nb.cells.insert(0, cell)
+        folder = submitted / student / lab
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    out = tmp_path / "out"
+    rows = grade_all(submitted, lab, out, workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    hand_back(rows, submitted, lab, out, release_dir=release)
+    assert (out / "nbgrader" / "feedback" / "honest" / lab / "knn.html").is_file()
+
+
+# The cache layout is the student's, so each forward keeps its input and each backward is the
+# numerical gradient of the student's own (correct) forward, from course_utils: the backward
+# tests are judged against the reference gradient, which centred differences match to ~1e-9.
+_NUMERIC = "from course_utils.gradcheck import numerical_gradient_array as _num\nimport numpy as np\n"
+_NUMERICAL_BACKWARD = {
+    "affine_forward": _NUMERIC + "def affine_forward(x, w, b):\n"
+                      "    return x.reshape(x.shape[0], -1) @ w + b, (x, w, b)\n",
+    "affine_backward": _NUMERIC + "def affine_backward(dout, cache):\n"
+                       "    x, w, b = (np.array(a, dtype=np.float64) for a in cache)\n"
+                       "    f = lambda x, w, b: x.reshape(x.shape[0], -1) @ w + b\n"
+                       "    return (_num(lambda v: f(v, w, b), x, dout),\n"
+                       "            _num(lambda v: f(x, v, b), w, dout),\n"
+                       "            _num(lambda v: f(x, w, v), b, dout))\n",
+    **{f"{n}_forward": _NUMERIC + f"def {n}_forward(x):\n    return {e}, x\n"
+       for n, e in (("relu", "np.maximum(x, 0)"), ("sigmoid", "1 / (1 + np.exp(-x))"),
+                    ("tanh", "np.tanh(x)"))},
+    **{f"{n}_backward": _NUMERIC + f"def {n}_backward(dout, cache):\n"
+       f"    return _num(lambda x: {n}_forward(x)[0], np.array(cache, dtype=np.float64), dout)\n"
+       for n in ("relu", "sigmoid", "tanh")},
+}
+
+
+def test_lab4_backward_points_need_a_backward_pass_not_course_utils(tmp_path):
+    # Today: 8 points (affine, relu, sigmoid, tanh backward) for backward passes that are
+    # course_utils.gradcheck.numerical_gradient_array of the student's own forward.
+    by = _grade(tmp_path, "lab4_backprop", {"layers.ipynb": _NUMERICAL_BACKWARD})
+    tests = ("test_affine_backward", "test_relu_backward", "test_sigmoid_backward",
+             "test_tanh_backward")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
