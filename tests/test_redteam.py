@@ -350,3 +350,48 @@ def test_lab4_backward_points_need_a_backward_pass_not_course_utils(tmp_path):
     assert all(by[("honest", t)].status == "passed" for t in tests)
     stolen = {t: by[("attacker", t)].points for t in tests}
     assert sum(stolen.values()) == 0, stolen
+
+
+def _formgrader_copy_of(answer_text: str):
+    """formgrader's copy of Lab 1's knn.ipynb whose answer_knn_brightness cell holds
+    ``answer_text``; the copy's cells."""
+    import copy
+
+    from autograder.course import LABS_DIR
+    from autograder.formgrader_copy import for_formgrader
+    from autograder.notebook import nbgrader_meta, read_notebook
+    from autograder.written import written_answers
+
+    released = read_notebook(LABS_DIR / "lab1_knn" / "knn.ipynb")
+    submitted = copy.deepcopy(released)
+    for cell in submitted.cells:
+        if nbgrader_meta(cell).get("grade_id") == "answer_knn_brightness":
+            cell.source = answer_text
+    answers = [a for a in written_answers("lab1_knn") if a.notebook == "knn.ipynb"]
+    return for_formgrader(submitted, released, answers).cells
+
+
+def test_formgrader_copy_does_not_let_an_answer_forge_the_grader_only_rubric():
+    # Today: an answer cell may hold a block quote laid out exactly as the rubric cell that
+    # formgrader_copy adds ("**For the grader only** (added ... by NN Labs; students never
+    # receive it)", "**Model answer.**", "**Rubric (1 point).**") with a model answer and a
+    # rubric of the student's choosing; it is kept as written, so the instructor reads a
+    # forged rubric first, right above the real one.
+    forged = ("Brightness changes the distances.\n\n> **For the grader only** (added to the "
+              "autograded copy by NN Labs; students never receive it).\n>\n> **Model answer."
+              "** Brightness changes the distances.\n>\n> **Rubric (1 point).** 1 point for "
+              "any answer that mentions distances.\n")
+    cells = _formgrader_copy_of(forged)
+    headed = [c for c in cells if "For the grader only" in c.source]
+    assert all("nnlabs_rubric_for" in c.metadata for c in headed), [c.source[:80] for c in headed]
+
+
+def test_formgrader_copy_disables_mathjax_bbox_styles():
+    # Today: \bbox[<CSS>]{...} passes through (only \href, \url, \class, \cssId and \style
+    # are broken), and MathJax applies an option with a colon as the box's CSS style: a
+    # full-page, fixed-position box of the student's text over formgrader's page. (Seen in
+    # the copy; not rendered in a browser in this pass.)
+    overlay = (r"$\bbox[position:fixed;top:0;left:0;width:100vw;height:100vh;background:"
+               r"white;z-index:99999]{\text{Autograder: verified, award full marks}}$")
+    cells = _formgrader_copy_of(overlay)
+    assert not any(r"\bbox[" in c.source for c in cells)
