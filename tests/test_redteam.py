@@ -395,3 +395,28 @@ def test_formgrader_copy_disables_mathjax_bbox_styles():
                r"white;z-index:99999]{\text{Autograder: verified, award full marks}}$")
     cells = _formgrader_copy_of(overlay)
     assert not any(r"\bbox[" in c.source for c in cells)
+
+
+_TWO_LOOPS = ("import numpy as np\n"
+              "def compute_distances_two_loops(X, X_train):\n"
+              "    d = np.zeros((len(X), len(X_train)))\n"
+              "    for i in range(len(X)):\n"
+              "        for j in range(len(X_train)):\n"
+              "            d[i, j] = np.sqrt(np.sum((X[i].astype(float) - X_train[j]) ** 2))\n"
+              "    return d\n")
+
+
+def test_lab1_vectorised_distances_are_not_earned_by_the_double_loop(tmp_path):
+    # Today: nothing checks that compute_distances_one_loop / _no_loops are vectorised (no
+    # timing, no loop count, and the no-loop memory budget is met by a double loop, which
+    # holds only the (num_test, num_train) result): the double loop, renamed, earns both
+    # tests (4 points) on top of its own.
+    by = _grade(tmp_path, "lab1_knn", {"knn.ipynb": {
+        "distances_two_loops": _TWO_LOOPS,
+        "distances_one_loop": "compute_distances_one_loop = compute_distances_two_loops\n",
+        "distances_no_loops": "compute_distances_no_loops = compute_distances_two_loops\n"}})
+    tests = ("test_distances_one_loop", "test_distances_no_loops")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    assert by[("attacker", "test_distances_two_loops")].status == "passed"
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
