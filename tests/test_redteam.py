@@ -201,11 +201,13 @@ _COURSE_UTILS_GRADIENTS = {
     "numerical_gradient": "from course_utils.gradcheck import numerical_gradient_array\n"
                           "def numerical_gradient(f, x, h=1e-5):\n"
                           "    return numerical_gradient_array(f, x, 1.0, h)\n",
-    "grad_check_sparse": "from course_utils.gradcheck import numerical_gradient_array, rel_error\n"
+    "grad_check_sparse": "from course_utils.gradcheck import numerical_gradient_array\n"
+                         "from course_utils.gradcheck import rel_error\n"
                          "def grad_check_sparse(f, x, analytic_grad, num_checks=10, seed=0):\n"
                          "    n = numerical_gradient_array(f, x, 1.0).ravel()\n"
                          "    a = np.asarray(analytic_grad).ravel()\n"
-                         "    return np.array([rel_error(n[i], a[i]) for i in range(num_checks)])\n",
+                         "    return np.array([rel_error(n[i], a[i])\n"
+                         "                     for i in range(num_checks)])\n",
 }
 
 
@@ -322,7 +324,8 @@ def test_lab1_a_list_grade_id_does_not_stop_the_hand_back(tmp_path):
 # The cache layout is the student's, so each forward keeps its input and each backward is the
 # numerical gradient of the student's own (correct) forward, from course_utils: the backward
 # tests are judged against the reference gradient, which centred differences match to ~1e-9.
-_NUMERIC = "from course_utils.gradcheck import numerical_gradient_array as _num\nimport numpy as np\n"
+_NUMERIC = ("from course_utils.gradcheck import numerical_gradient_array as _num\n"
+            "import numpy as np\n")
 _NUMERICAL_BACKWARD = {
     "affine_forward": _NUMERIC + "def affine_forward(x, w, b):\n"
                       "    return x.reshape(x.shape[0], -1) @ w + b, (x, w, b)\n",
