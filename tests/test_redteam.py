@@ -423,3 +423,48 @@ def test_lab1_vectorised_distances_are_not_earned_by_the_double_loop(tmp_path):
     assert by[("attacker", "test_distances_two_loops")].status == "passed"
     stolen = {t: by[("attacker", t)].points for t in tests}
     assert sum(stolen.values()) == 0, stolen
+
+
+_NUMERICAL_NET = '''import numpy as np
+from course_utils.gradcheck import numerical_gradient_array
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size, std=1e-4, activation="relu",
+                 seed=None):
+        rng = np.random.default_rng(seed)
+        self.activation = activation
+        self.params = {"W1": std * rng.standard_normal((input_size, hidden_size)),
+                       "b1": np.zeros(hidden_size),
+                       "W2": std * rng.standard_normal((hidden_size, output_size)),
+                       "b2": np.zeros(output_size)}
+    def _forward(self, p, X, y, reg):
+        z1 = X @ p["W1"] + p["b1"]
+        h = {"relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+             "tanh": np.tanh}[self.activation](z1)
+        scores = h @ p["W2"] + p["b2"]
+        if y is None:
+            return scores
+        s = scores - scores.max(axis=1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        return (-logp[np.arange(len(X)), y].mean()
+                + reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2)))
+    def loss(self, X, y=None, reg=0.0):  # no backward pass: centred differences instead
+        if y is None:
+            return self._forward(self.params, X, None, reg)
+        wide = {k: np.array(v, dtype=np.float64) for k, v in self.params.items()}
+        Xw = np.asarray(X, dtype=np.float64)
+        grads = {k: numerical_gradient_array(lambda _: self._forward(wide, Xw, y, reg),
+                                             wide[k], 1.0).astype(self.params[k].dtype)
+                 for k in wide}
+        return self._forward(self.params, X, y, reg), grads
+'''
+
+
+def test_lab3_backward_needs_a_backward_pass_not_centred_differences(tmp_path):
+    # Today: test_backward (3 points) for a TwoLayerNet.loss with a forward pass and no
+    # backward pass: its gradients are course_utils' centred differences of its own loss
+    # (the Lab 3 sandbox's own drivers.own_numerical_gradients does the same).
+    by = _grade(tmp_path, "lab3_two_layer", {"two_layer_net.ipynb": {
+        "two_layer_net": _NUMERICAL_NET}})
+    assert by[("honest", "test_backward")].status == "passed"
+    assert by[("attacker", "test_loss")].status == "passed"
+    assert by[("attacker", "test_backward")].points == 0, by[("attacker", "test_backward")]
