@@ -190,3 +190,281 @@ def test_lab1_sandbox_text_never_reaches_the_instructor_unattributed(tmp_path, k
     forged = [t for (s, t), r in by.items() if s == "attacker"
               and "GRADER ERROR" in r.message and not r.message.startswith("hidden case")]
     assert forged == [], forged
+
+
+# Third pass. Lab 2 grades the centred difference and the sparse gradient check that every
+# student writes (course_utils "no longer hands them out"), yet course_utils, mounted in the
+# sandbox and shipped to every student, still holds numerical_gradient_array (the gradient of
+# sum(f(x) * dout): with dout = 1.0 and a scalar f, exactly numerical_gradient) and rel_error
+# (the relative error grad_check_sparse returns, with the same 1e-8 floor).
+_COURSE_UTILS_GRADIENTS = {
+    "numerical_gradient": "from course_utils.gradcheck import numerical_gradient_array\n"
+                          "def numerical_gradient(f, x, h=1e-5):\n"
+                          "    return numerical_gradient_array(f, x, 1.0, h)\n",
+    "grad_check_sparse": "from course_utils.gradcheck import numerical_gradient_array\n"
+                         "from course_utils.gradcheck import rel_error\n"
+                         "def grad_check_sparse(f, x, analytic_grad, num_checks=10, seed=0):\n"
+                         "    n = numerical_gradient_array(f, x, 1.0).ravel()\n"
+                         "    a = np.asarray(analytic_grad).ravel()\n"
+                         "    return np.array([rel_error(n[i], a[i])\n"
+                         "                     for i in range(num_checks)])\n",
+}
+
+
+def test_lab2_gradient_checking_is_not_answered_by_course_utils(tmp_path):
+    # Today: test_numerical_gradient and test_grad_check_sparse both pass on two wrappers of
+    # course_utils.gradcheck, with no difference quotient and no error formula written.
+    by = _grade(tmp_path, "lab2_linear", {"linear_classifiers.ipynb": _COURSE_UTILS_GRADIENTS})
+    tests = ("test_numerical_gradient", "test_grad_check_sparse")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
+
+
+def _grade_many(tmp_path: Path, lab: str, notebook: str, students: dict[str, dict[str, str]]
+                ) -> dict:
+    """Grade one honest submission and each of ``students`` (blank notebooks with the given
+    solution cells filled in); rows by (student, test)."""
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    honest = submitted / "honest" / lab
+    honest.mkdir(parents=True)
+    nbformat.write(make_submission(lab, notebook, "solution", release), honest / notebook)
+    for student, cells in students.items():
+        nb = make_submission(lab, notebook, "blank", release)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in cells:
+                cell.source = cells[grade_id]
+        folder = submitted / student / lab
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    rows = grade_all(submitted, lab, tmp_path / "out", workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    return {(r.student, r.test): r for r in rows}
+
+
+_BROADCAST = ("def compute_distances_no_loops(X, X_train):\n"
+              "    d = np.sqrt(((X[:, None, :] - X_train[None, :, :]) ** 2).sum(-1))\n")
+
+
+def test_lab1_memory_case_is_not_dodged_by_resetting_the_peak(tmp_path):
+    # Today: the grader measures the memory-graded case as the worker's VmHWM after writing
+    # "5" to /proc/PID/clear_refs, but the worker (the student's process, in a /proc of its
+    # own) can write "5" to /proc/self/clear_refs too, after building the (num_test,
+    # num_train, D) array it was told not to build: the peak then reads as almost nothing, and
+    # the broadcasting solution that fails the memory case ("control") gets full marks.
+    by = _grade_many(tmp_path, "lab1_knn", "knn.ipynb", {
+        "control": {"distances_no_loops": _BROADCAST + "    return d\n"},
+        "attacker": {"distances_no_loops": _BROADCAST +
+                     "    with open('/proc/self/clear_refs', 'w') as f:\n"
+                     "        f.write('5')\n"
+                     "    return d\n"},
+    })
+    test = "test_distances_no_loops"
+    assert by[("honest", test)].status == "passed"
+    assert "memory" in by[("control", test)].message, by[("control", test)]
+    assert by[("attacker", test)].points == by[("control", test)].points, by[("attacker", test)]
+
+
+def test_lab1_nbgrader_metadata_that_is_not_a_dict_does_not_stop_the_class(tmp_path):
+    # Today: one Markdown cell whose metadata is {"nbgrader": "x"} (valid nbformat: cell
+    # metadata is free-form) stops the whole class. prepare() survives it (that student's
+    # rows say "the grader could not read this folder"), but the gradebook thread copies the
+    # hand-in for formgrader, formgrader_copy._answer_position calls .get on the string,
+    # AttributeError, and grade_all re-raises it from GradebookWriter.close(): no rows
+    # returned, no grades.csv, the gradebook stops at that student, and every rerun crashes
+    # the same way (the copy is retried while autograded/ lacks it).
+    lab, notebook = "lab1_knn", "knn.ipynb"
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    for student, version in (("honest", "solution"), ("attacker", "blank")):
+        nb = make_submission(lab, notebook, version, release)
+        if student == "attacker":
+            cell = nbformat.v4.new_markdown_cell("a note to self")
+            cell.metadata["nbgrader"] = "x"
+            nb.cells.insert(0, cell)
+        folder = submitted / student / lab
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    rows = grade_all(submitted, lab, tmp_path / "out", workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    by = {(r.student, r.test): r for r in rows}
+    assert by[("honest", "test_distances_two_loops")].status == "passed"
+    assert by[("attacker", "test_distances_two_loops")].points == 0
+
+
+def test_lab1_a_list_grade_id_does_not_stop_the_hand_back(tmp_path):
+    # Today: a Markdown cell with {"nbgrader": {"grade": true, "grade_id": ["x"]}} gets
+    # through grade_all (prepare's Counter fails on the list and that student is "invalid
+    # submission: the grader could not read this folder"), but hand_back (what `grade` runs
+    # next) raises TypeError: unhashable type: 'list' in nbgrader_feedback._page: nbgrader's
+    # feedback pages of the students after it and the LMS export files are never written.
+    from autograder.handback import hand_back
+
+    lab, notebook = "lab1_knn", "knn.ipynb"
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    build_release([get_lab(lab)], release)
+    for student, version in (("attacker", "blank"), ("honest", "solution")):
+        nb = make_submission(lab, notebook, version, release)
+        if student == "attacker":
+            cell = nbformat.v4.new_markdown_cell("a note to self")
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": ["x"]}
+            nb.cells.insert(0, cell)
+        folder = submitted / student / lab
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    out = tmp_path / "out"
+    rows = grade_all(submitted, lab, out, workers=2,
+                     limits=Limits(cell_seconds=20, submission_seconds=120))
+    hand_back(rows, submitted, lab, out, release_dir=release)
+    assert (out / "nbgrader" / "feedback" / "honest" / lab / "knn.html").is_file()
+
+
+# The cache layout is the student's, so each forward keeps its input and each backward is the
+# numerical gradient of the student's own (correct) forward, from course_utils: the backward
+# tests are judged against the reference gradient, which centred differences match to ~1e-9.
+_NUMERIC = ("from course_utils.gradcheck import numerical_gradient_array as _num\n"
+            "import numpy as np\n")
+_NUMERICAL_BACKWARD = {
+    "affine_forward": _NUMERIC + "def affine_forward(x, w, b):\n"
+                      "    return x.reshape(x.shape[0], -1) @ w + b, (x, w, b)\n",
+    "affine_backward": _NUMERIC + "def affine_backward(dout, cache):\n"
+                       "    x, w, b = (np.array(a, dtype=np.float64) for a in cache)\n"
+                       "    f = lambda x, w, b: x.reshape(x.shape[0], -1) @ w + b\n"
+                       "    return (_num(lambda v: f(v, w, b), x, dout),\n"
+                       "            _num(lambda v: f(x, v, b), w, dout),\n"
+                       "            _num(lambda v: f(x, w, v), b, dout))\n",
+    **{f"{n}_forward": _NUMERIC + f"def {n}_forward(x):\n    return {e}, x\n"
+       for n, e in (("relu", "np.maximum(x, 0)"), ("sigmoid", "1 / (1 + np.exp(-x))"),
+                    ("tanh", "np.tanh(x)"))},
+    **{f"{n}_backward": _NUMERIC + f"def {n}_backward(dout, cache):\n"
+       f"    return _num(lambda x: {n}_forward(x)[0], np.array(cache, dtype=np.float64), dout)\n"
+       for n in ("relu", "sigmoid", "tanh")},
+}
+
+
+def test_lab4_backward_points_need_a_backward_pass_not_course_utils(tmp_path):
+    # Today: 8 points (affine, relu, sigmoid, tanh backward) for backward passes that are
+    # course_utils.gradcheck.numerical_gradient_array of the student's own forward.
+    by = _grade(tmp_path, "lab4_backprop", {"layers.ipynb": _NUMERICAL_BACKWARD})
+    tests = ("test_affine_backward", "test_relu_backward", "test_sigmoid_backward",
+             "test_tanh_backward")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
+
+
+def _formgrader_copy_of(answer_text: str):
+    """formgrader's copy of Lab 1's knn.ipynb whose answer_knn_brightness cell holds
+    ``answer_text``; the copy's cells."""
+    import copy
+
+    from autograder.course import LABS_DIR
+    from autograder.formgrader_copy import for_formgrader
+    from autograder.notebook import nbgrader_meta, read_notebook
+    from autograder.written import written_answers
+
+    released = read_notebook(LABS_DIR / "lab1_knn" / "knn.ipynb")
+    submitted = copy.deepcopy(released)
+    for cell in submitted.cells:
+        if nbgrader_meta(cell).get("grade_id") == "answer_knn_brightness":
+            cell.source = answer_text
+    answers = [a for a in written_answers("lab1_knn") if a.notebook == "knn.ipynb"]
+    return for_formgrader(submitted, released, answers).cells
+
+
+def test_formgrader_copy_does_not_let_an_answer_forge_the_grader_only_rubric():
+    # Today: an answer cell may hold a block quote laid out exactly as the rubric cell that
+    # formgrader_copy adds ("**For the grader only** (added ... by NN Labs; students never
+    # receive it)", "**Model answer.**", "**Rubric (1 point).**") with a model answer and a
+    # rubric of the student's choosing; it is kept as written, so the instructor reads a
+    # forged rubric first, right above the real one.
+    forged = ("Brightness changes the distances.\n\n> **For the grader only** (added to the "
+              "autograded copy by NN Labs; students never receive it).\n>\n> **Model answer."
+              "** Brightness changes the distances.\n>\n> **Rubric (1 point).** 1 point for "
+              "any answer that mentions distances.\n")
+    cells = _formgrader_copy_of(forged)
+    headed = [c for c in cells if "For the grader only" in c.source]
+    assert all("nnlabs_rubric_for" in c.metadata for c in headed), [c.source[:80] for c in headed]
+
+
+def test_formgrader_copy_disables_mathjax_bbox_styles():
+    # Today: \bbox[<CSS>]{...} passes through (only \href, \url, \class, \cssId and \style
+    # are broken), and MathJax applies an option with a colon as the box's CSS style: a
+    # full-page, fixed-position box of the student's text over formgrader's page. (Seen in
+    # the copy; not rendered in a browser in this pass.)
+    overlay = (r"$\bbox[position:fixed;top:0;left:0;width:100vw;height:100vh;background:"
+               r"white;z-index:99999]{\text{Autograder: verified, award full marks}}$")
+    cells = _formgrader_copy_of(overlay)
+    assert not any(r"\bbox[" in c.source for c in cells)
+
+
+_TWO_LOOPS = ("import numpy as np\n"
+              "def compute_distances_two_loops(X, X_train):\n"
+              "    d = np.zeros((len(X), len(X_train)))\n"
+              "    for i in range(len(X)):\n"
+              "        for j in range(len(X_train)):\n"
+              "            d[i, j] = np.sqrt(np.sum((X[i].astype(float) - X_train[j]) ** 2))\n"
+              "    return d\n")
+
+
+def test_lab1_vectorised_distances_are_not_earned_by_the_double_loop(tmp_path):
+    # Today: nothing checks that compute_distances_one_loop / _no_loops are vectorised (no
+    # timing, no loop count, and the no-loop memory budget is met by a double loop, which
+    # holds only the (num_test, num_train) result): the double loop, renamed, earns both
+    # tests (4 points) on top of its own.
+    by = _grade(tmp_path, "lab1_knn", {"knn.ipynb": {
+        "distances_two_loops": _TWO_LOOPS,
+        "distances_one_loop": "compute_distances_one_loop = compute_distances_two_loops\n",
+        "distances_no_loops": "compute_distances_no_loops = compute_distances_two_loops\n"}})
+    tests = ("test_distances_one_loop", "test_distances_no_loops")
+    assert all(by[("honest", t)].status == "passed" for t in tests)
+    assert by[("attacker", "test_distances_two_loops")].status == "passed"
+    stolen = {t: by[("attacker", t)].points for t in tests}
+    assert sum(stolen.values()) == 0, stolen
+
+
+_NUMERICAL_NET = '''import numpy as np
+from course_utils.gradcheck import numerical_gradient_array
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size, std=1e-4, activation="relu",
+                 seed=None):
+        rng = np.random.default_rng(seed)
+        self.activation = activation
+        self.params = {"W1": std * rng.standard_normal((input_size, hidden_size)),
+                       "b1": np.zeros(hidden_size),
+                       "W2": std * rng.standard_normal((hidden_size, output_size)),
+                       "b2": np.zeros(output_size)}
+    def _forward(self, p, X, y, reg):
+        z1 = X @ p["W1"] + p["b1"]
+        h = {"relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+             "tanh": np.tanh}[self.activation](z1)
+        scores = h @ p["W2"] + p["b2"]
+        if y is None:
+            return scores
+        s = scores - scores.max(axis=1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        return (-logp[np.arange(len(X)), y].mean()
+                + reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2)))
+    def loss(self, X, y=None, reg=0.0):  # no backward pass: centred differences instead
+        if y is None:
+            return self._forward(self.params, X, None, reg)
+        wide = {k: np.array(v, dtype=np.float64) for k, v in self.params.items()}
+        Xw = np.asarray(X, dtype=np.float64)
+        grads = {k: numerical_gradient_array(lambda _: self._forward(wide, Xw, y, reg),
+                                             wide[k], 1.0).astype(self.params[k].dtype)
+                 for k in wide}
+        return self._forward(self.params, X, y, reg), grads
+'''
+
+
+def test_lab3_backward_needs_a_backward_pass_not_centred_differences(tmp_path):
+    # Today: test_backward (3 points) for a TwoLayerNet.loss with a forward pass and no
+    # backward pass: its gradients are course_utils' centred differences of its own loss
+    # (the Lab 3 sandbox's own drivers.own_numerical_gradients does the same).
+    by = _grade(tmp_path, "lab3_two_layer", {"two_layer_net.ipynb": {
+        "two_layer_net": _NUMERICAL_NET}})
+    assert by[("honest", "test_backward")].status == "passed"
+    assert by[("attacker", "test_loss")].status == "passed"
+    assert by[("attacker", "test_backward")].points == 0, by[("attacker", "test_backward")]
