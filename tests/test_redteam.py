@@ -25,6 +25,13 @@ from autograder.samples import make_submission
 from autograder.sandbox import Limits
 
 pytestmark = pytest.mark.slow
+# Attacks that still work, kept as strict xfails so the day one is closed the suite says so
+# (docs/security.md, "Known gaps").
+NUMERICAL_BACKWARD_GAP = ("known gap: a backward pass computed by centred differences of a "
+                          "correct forward gives the true gradient; only a time budget on a "
+                          "large case would tell it apart")
+LOOP_STRUCTURE_GAP = ("known gap: the grader judges values and memory, not loop structure; "
+                      "telling loops apart needs a timed large case or a source check")
 
 
 def _grade(tmp_path: Path, lab: str, notebooks: dict[str, dict[str, str]]) -> dict:
@@ -344,6 +351,7 @@ _NUMERICAL_BACKWARD = {
 }
 
 
+@pytest.mark.xfail(strict=True, reason=NUMERICAL_BACKWARD_GAP)
 def test_lab4_backward_points_need_a_backward_pass_not_course_utils(tmp_path):
     # Today: 8 points (affine, relu, sigmoid, tanh backward) for backward passes that are
     # course_utils.gradcheck.numerical_gradient_array of the student's own forward.
@@ -409,6 +417,7 @@ _TWO_LOOPS = ("import numpy as np\n"
               "    return d\n")
 
 
+@pytest.mark.xfail(strict=True, reason=LOOP_STRUCTURE_GAP)
 def test_lab1_vectorised_distances_are_not_earned_by_the_double_loop(tmp_path):
     # Today: nothing checks that compute_distances_one_loop / _no_loops are vectorised (no
     # timing, no loop count, and the no-loop memory budget is met by a double loop, which
@@ -459,6 +468,7 @@ class TwoLayerNet:
 '''
 
 
+@pytest.mark.xfail(strict=True, reason=NUMERICAL_BACKWARD_GAP)
 def test_lab3_backward_needs_a_backward_pass_not_centred_differences(tmp_path):
     # Today: test_backward (3 points) for a TwoLayerNet.loss with a forward pass and no
     # backward pass: its gradients are course_utils' centred differences of its own loss
