@@ -60,7 +60,7 @@ def _silence_output() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (lives as long as we do)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # lives as long as we do
 
 
 def _run_cell(cell: RunCell, namespace: dict) -> str | None:
@@ -69,7 +69,7 @@ def _run_cell(cell: RunCell, namespace: dict) -> str | None:
                        for line in cell.source.splitlines())
     try:
         exec(compile(source, f"<cell {cell.id}>", "exec"), namespace)
-    except BaseException as exc:  # noqa: BLE001 - even SystemExit: report it, run the rest
+    except BaseException as exc:  # even SystemExit: report it, run the rest
         return f"{type(exc).__name__}: {exception_text(exc)}"
     return None
 
@@ -91,7 +91,7 @@ def _run_case(lab: str, request: RunCase, namespace: dict, stand_ins: dict, max_
         subject = _Subject(request.function, find_driver(lab, request.driver),
                            request.artifact)
         outcome = attempt(subject, case, namespace, stand_ins)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit from student code included
+    except BaseException as exc:  # SystemExit from student code included
         outcome = {"kind": "exception", "error": f"stopped with {type(exc).__name__}"}
     try:
         # what the grader would refuse as tampering is this code's error instead

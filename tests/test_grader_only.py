@@ -128,7 +128,7 @@ def _trivial(check, case, expected) -> bool:
         try:
             if _same(_exercise(echo, check, copy.deepcopy(case)), expected):
                 return True
-        except Exception:  # noqa: BLE001 - a driver that needs more than an echo
+        except Exception:  # a driver that needs more than an echo
             pass
     return False
 
@@ -176,7 +176,7 @@ def test_no_sandbox_side_function_returns_a_graded_answer(lab):
                     with warnings.catch_warnings(), np.errstate(all="ignore"):
                         warnings.simplefilter("ignore")
                         got = _exercise(function, check, copy.deepcopy(case))
-                except Exception:  # noqa: BLE001 - most helpers refuse a case's arguments
+                except Exception:  # most helpers refuse a case's arguments
                     continue
                 if _same(got, expected):
                     answers.append((test, case.hint, name))

@@ -51,7 +51,7 @@ def test_dask_local_cluster_gives_the_same_grades_as_local_workers(tmp_path):
 
 
 def _start(argv, log: Path) -> subprocess.Popen:
-    handle = open(log, "wb")  # noqa: SIM115 (closed when the process is torn down)
+    handle = open(log, "wb")  # closed when the process is torn down
     proc = subprocess.Popen(argv, stdout=handle, stderr=subprocess.STDOUT, cwd=log.parent,
                             start_new_session=True)
     proc.log = handle

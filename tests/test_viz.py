@@ -6,13 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless; must happen before pyplot is imported
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.container import ErrorbarContainer  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.container import ErrorbarContainer
+from matplotlib.figure import Figure
 
-from course_utils import viz  # noqa: E402
+from course_utils import viz
 
 CLASSES = ["plane", "car", "bird"]
 
