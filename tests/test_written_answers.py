@@ -14,7 +14,12 @@ import pytest
 from autograder.checks import lab_checks
 from autograder.course import LABS_DIR, all_labs, get_lab
 from autograder.distribution import answer_phrases, find_leaks
-from autograder.formgrader_copy import GRADER_ONLY, for_formgrader, formgrader_notebook
+from autograder.formgrader_copy import (
+    GRADER_ONLY,
+    STUDENT_TEXT,
+    for_formgrader,
+    formgrader_notebook,
+)
 from autograder.notebook import answer_cells, nbgrader_meta, read_notebook, solution_cells
 from autograder.tamper import inspect
 from autograder.written import (
@@ -154,8 +159,8 @@ def test_formgrader_shows_the_rubric_after_each_students_answer():
     nbformat.validate(shown)
     shown_answers = answer_cells(shown)
     assert set(shown_answers) == {a.grade_id for a in answers}, "a deleted answer comes back"
-    assert shown_answers["answer_knn_mnist_vs_cifar"].source == ("MNIST is centred; "
-                                                                  "photographs vary.")
+    assert shown_answers["answer_knn_mnist_vs_cifar"].source == (
+        f"{STUDENT_TEXT}\n\n> MNIST is centred; photographs vary.")  # quoted: theirs
     assert nbgrader_meta(shown_answers["answer_knn_mnist_vs_cifar"])["points"] == 2
     for answer in answers:
         index = shown.cells.index(shown_answers[answer.grade_id])
