@@ -48,11 +48,13 @@ def formgrader_notebook(path: Path, released, answers: list[WrittenAnswer]) -> b
     """The bytes to write to ``autograded/`` for the hand-in at ``path`` (``released``: the
     notebook students received; ``answers``: its written questions)."""
     try:
-        shown = for_formgrader(read_notebook(path), released, answers)
+        submitted, problem = read_notebook(path), None
     except (NotebookError, UnsafeFile) as exc:
-        shown = for_formgrader(copy.deepcopy(released), released, answers)
+        submitted, problem = copy.deepcopy(released), str(exc)
+    shown = for_formgrader(submitted, released, answers)
+    if problem is not None:  # ours, so added after the student's text is quoted
         shown.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"**The handed-in notebook could not be read** ({_defused_text(str(exc))}); "
+            f"**The handed-in notebook could not be read** ({_defused_text(problem)}); "
             "this is the blank release, so its written answers are empty."))
     return nbformat.writes(shown).encode("utf-8")
 
