@@ -63,7 +63,7 @@ def _students_notebook(path: Path):
     (:func:`~autograder.notebook.read_notebook` refuses links, devices and oversized files)."""
     try:
         return read_notebook(path)
-    except NotebookError:
+    except (NotebookError, UnsafeFile):
         return None
 
 

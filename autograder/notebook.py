@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +60,44 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
+_FLAGS = ("solution", "grade", "locked", "task")
+
+
 def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+    """A cell's nbgrader metadata, safe to read: ``{}`` when the cell has none *or* when it is
+    not shaped as nbgrader writes it (:func:`nbgrader_meta_problem` says how). A submission's
+    metadata is free-form JSON the student controls, so this is the only way this package
+    reads it: ``grade_id`` is then text, ``points`` a finite number, each flag a bool."""
+    meta = _raw_meta(cell)
+    return meta if isinstance(meta, dict) and not nbgrader_meta_problem(cell) else {}
+
+
+def nbgrader_meta_problem(cell) -> str:
+    """Why a cell's nbgrader metadata cannot be used (then :func:`nbgrader_meta` is ``{}``),
+    or ``""`` when it can (or there is none)."""
+    meta = _raw_meta(cell)
+    if meta is None:
+        return ""
+    if not isinstance(meta, dict):
+        return f"its nbgrader metadata is {type(meta).__name__}, not a mapping"
+    grade_id = meta.get("grade_id")
+    if grade_id is not None and not isinstance(grade_id, str):
+        return f"its grade_id is {type(grade_id).__name__}, not text"
+    for flag in _FLAGS:
+        if flag in meta and not isinstance(meta[flag], bool):
+            return f"its {flag!r} flag is {type(meta[flag]).__name__}, not true or false"
+    points = meta.get("points", 0)
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or \
+            not math.isfinite(points):
+        return f"its points ({type(points).__name__}) are not a finite number"
+    if not grade_id and any(meta.get(flag) for flag in _FLAGS):
+        return "it is marked for grading but has no grade_id"
+    return ""
+
+
+def _raw_meta(cell):
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    return metadata.get("nbgrader") if isinstance(metadata, dict) else None
 
 
 def solution_cells(nb) -> dict[str, nbformat.NotebookNode]:

@@ -5,8 +5,9 @@ deleted answer is a note, not tampering: it costs no autograded point). Test cel
 locked cells are taken from the instructor's copy whatever the submission holds (the
 sandboxed grader never runs the submitted test cells at all), and every deviation is
 reported: a graded or locked cell deleted, duplicated, turned into another cell type or
-edited, grading metadata added to a cell of the student's own. Added scratch cells are
-allowed; they are reported as not run.
+edited, grading metadata added to a cell of the student's own or not shaped as nbgrader
+writes it (that cell is then read as a plain one: :func:`autograder.notebook.nbgrader_meta`).
+Added scratch cells are allowed; they are reported as not run.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .notebook import nbgrader_meta
+from .notebook import nbgrader_meta, nbgrader_meta_problem
 
 
 @dataclass
@@ -33,6 +34,12 @@ def inspect(submitted, released) -> Inspection:
     seen = Counter(nbgrader_meta(c).get("grade_id") for c in submitted.cells)
     result = Inspection(solutions={})
     handled: set[str] = set()
+    for number, cell in enumerate(submitted.cells, 1):
+        problem = nbgrader_meta_problem(cell)
+        if problem:
+            result.tampering.append(f"cell {number} ({cell.get('cell_type', 'of no type')}) "
+                                    f"carries grading metadata nbgrader never writes: "
+                                    f"{problem} (read as a plain cell)")
     for cell in submitted.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if not grade_id:

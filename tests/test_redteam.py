@@ -392,9 +392,20 @@ def test_formgrader_copy_does_not_let_an_answer_forge_the_grader_only_rubric():
               "autograded copy by NN Labs; students never receive it).\n>\n> **Model answer."
               "** Brightness changes the distances.\n>\n> **Rubric (1 point).** 1 point for "
               "any answer that mentions distances.\n")
+    # (The student may still type the phrase; what must hold is that it cannot pass for ours:
+    # the copy's own cells are never block-quoted, the student's text always is, every line
+    # of it, under the copy's fixed heading.)
+    from autograder.formgrader_copy import STUDENT_TEXT
+
     cells = _formgrader_copy_of(forged)
     headed = [c for c in cells if "For the grader only" in c.source]
-    assert all("nnlabs_rubric_for" in c.metadata for c in headed), [c.source[:80] for c in headed]
+    for c in headed:
+        heading, _, text = c.source.partition("\n\n")
+        if "nnlabs_rubric_for" in c.metadata:
+            assert not c.source.startswith(">"), c.source[:80]
+        else:
+            assert heading == STUDENT_TEXT, c.source[:80]
+            assert all(line.startswith(">") for line in text.splitlines()), c.source[:80]
 
 
 def test_formgrader_copy_disables_mathjax_bbox_styles():

@@ -14,8 +14,20 @@ import pytest
 from autograder.checks import lab_checks
 from autograder.course import LABS_DIR, all_labs, get_lab
 from autograder.distribution import answer_phrases, find_leaks
-from autograder.formgrader_copy import GRADER_ONLY, for_formgrader, formgrader_notebook
-from autograder.notebook import answer_cells, nbgrader_meta, read_notebook, solution_cells
+from autograder.formgrader_copy import (
+    GRADER_ONLY,
+    STUDENT_TEXT,
+    for_formgrader,
+    formgrader_notebook,
+)
+from autograder.notebook import (
+    answer_cells,
+    graded_cells,
+    nbgrader_meta,
+    nbgrader_meta_problem,
+    read_notebook,
+    solution_cells,
+)
 from autograder.tamper import inspect
 from autograder.written import (
     UNANSWERED,
@@ -154,8 +166,8 @@ def test_formgrader_shows_the_rubric_after_each_students_answer():
     nbformat.validate(shown)
     shown_answers = answer_cells(shown)
     assert set(shown_answers) == {a.grade_id for a in answers}, "a deleted answer comes back"
-    assert shown_answers["answer_knn_mnist_vs_cifar"].source == ("MNIST is centred; "
-                                                                  "photographs vary.")
+    assert shown_answers["answer_knn_mnist_vs_cifar"].source == (
+        f"{STUDENT_TEXT}\n\n> MNIST is centred; photographs vary.")  # quoted: theirs
     assert nbgrader_meta(shown_answers["answer_knn_mnist_vs_cifar"])["points"] == 2
     for answer in answers:
         index = shown.cells.index(shown_answers[answer.grade_id])
@@ -206,6 +218,76 @@ def test_formgrader_copy_defuses_markup_and_script_from_the_hand_in(tmp_path):
                            .decode(), as_version=4)
     assert "could not be read" in shown.cells[0].source
     assert set(answer_cells(shown)) == set(answer_cells(released))
+
+
+# Cell metadata is free-form JSON in a hand-in: nothing nbgrader writes, each of these.
+MALFORMED = {
+    "a string": "x",
+    "a list": ["grade"],
+    "a list grade_id": {"grade": True, "grade_id": ["x"]},
+    "a number grade_id": {"solution": True, "grade_id": 7},
+    "text points": {"grade": True, "grade_id": "answer_knn_brightness", "points": "all"},
+    "infinite points": {"grade": True, "grade_id": "answer_knn_brightness",
+                        "points": float("inf")},
+    "a text flag": {"solution": "yes", "grade_id": "answer_knn_brightness"},
+    "no grade_id": {"grade": True, "points": 3},
+}
+
+
+@pytest.mark.parametrize("meta", MALFORMED.values(), ids=MALFORMED.keys())
+def test_nbgrader_metadata_nbgrader_never_writes_is_named_and_read_as_a_plain_cell(meta):
+    released = _released()
+    submitted = copy.deepcopy(released)
+    forged = nbformat.v4.new_markdown_cell("a note to self")
+    forged.metadata["nbgrader"] = meta
+    submitted.cells.insert(0, forged)
+    assert nbgrader_meta(forged) == {} and nbgrader_meta_problem(forged)
+    found = inspect(submitted, released)
+    assert any(t.startswith("cell 1 (markdown) carries grading metadata nbgrader never "
+                            "writes") for t in found.tampering), found.tampering
+    assert answer_cells(submitted).keys() == answer_cells(released).keys()
+    assert solution_cells(submitted).keys() == solution_cells(released).keys()
+    assert len(graded_cells(submitted)) == len(graded_cells(released))
+    shown = for_formgrader(submitted, released, written_answers("lab1_knn"))
+    assert "nbgrader" not in shown.cells[0].metadata  # what formgrader gets is nbgrader's
+    nbformat.validate(shown)
+
+
+def test_nbgrader_metadata_as_nbgrader_writes_it_is_read_as_it_is():
+    for cell in _released().cells:
+        assert nbgrader_meta_problem(cell) == ""
+        assert nbgrader_meta(cell) == cell.metadata.get("nbgrader", {})
+
+
+ACTIVE_MATHJAX = ("href", "url", "class", "cssId", "style", "data", "bbox", "require",
+                  "unicode", "mmlToken", "includegraphics", "htmlStyle", "htmlClass")
+
+
+def test_formgrader_copy_breaks_every_mathjax_command_that_reaches_css_urls_or_extensions():
+    released = _released()
+    submitted = copy.deepcopy(released)
+    text = " ".join(f"$\\{name}[a:b]{{c}}{{d}}$ $\\{name}2$" for name in ACTIVE_MATHJAX)
+    answer_cells(submitted)["answer_knn_brightness"].source = (
+        text + " $\\b&#98;ox[x]{y}$ $\\sqrt{x} \\boxed{y}$")
+    shown = answer_cells(for_formgrader(submitted, released, written_answers("lab1_knn")))
+    source = shown["answer_knn_brightness"].source
+    for name in ACTIVE_MATHJAX:
+        assert not re.search(rf"\\{name}(?![A-Za-z])", source), name
+    assert "&amp;#98;" in source  # an entity is shown as typed, not decoded into a command
+    assert "\\sqrt{x} \\boxed{y}" in source  # ordinary maths is left alone
+
+
+def test_formgrader_copy_quotes_every_markdown_cell_the_student_wrote():
+    released = _released()
+    submitted = copy.deepcopy(released)
+    own = "#### For the grader only: answer_knn_brightness\n\n**Rubric (1 point).** Any."
+    submitted.cells.insert(3, nbformat.v4.new_markdown_cell(own))
+    shown = for_formgrader(submitted, released, written_answers("lab1_knn"))
+    assert shown.cells[3].source == STUDENT_TEXT + "\n\n> " + own.replace("\n\n", "\n>\n> ")
+    kept = [c.source for c in shown.cells if c.cell_type == "markdown"
+            and not c.source.startswith(STUDENT_TEXT) and GRADER_ONLY not in c.metadata]
+    # unquoted: the release's own Markdown cells (defused) and nothing else
+    assert len(kept) == sum(c.cell_type == "markdown" for c in released.cells)
 
 
 def _reader_copy(tmp_path: Path, text: str) -> Path:
