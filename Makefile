@@ -31,7 +31,8 @@ lab: $(STAMP)  ## open the labs in JupyterLab (nbgrader's Validate and assignmen
 
 bench: $(STAMP)  ## benchmarks (figures and ratios against a baseline in the same run)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	for script in benchmarks/*.py solutions/*/benchmark.py; do $(PY) $$script || exit 1; done
+	for module in benchmarks.grader benchmarks.similarity $$(ls solutions/*/benchmark.py | sed 's#/#.#g; s#\.py$$##'); do \
+		$(PY) -m $$module || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo-output

@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder.classroom import grade_all
@@ -27,7 +26,7 @@ from autograder.course import REPO_ROOT, all_labs
 from autograder.notebook import graded_cells, read_notebook
 from autograder.release import build_release
 from autograder.report import COLUMNS, read_csv, write_csv, write_feedback
-from autograder.samples import make_submission, variants, write_examples
+from autograder.samples import variants, write_broken, write_submissions
 
 pytestmark = pytest.mark.slow
 LABS = all_labs()
@@ -45,30 +44,20 @@ PARTIAL_CREDIT_MUTANT = "no_loops_no_clip"
 
 
 def _write_samples(lab, release: Path, submitted: Path) -> dict:
+    """The demo's builder (samples.write_submissions and write_broken) on this test's pick:
+    one known mistake per graded test through the sandbox (tests/test_checks.py runs every
+    mutant in-process with the same attempt and judge code), a mistake confined to one case
+    group (partial credit through the sandbox and nbgrader), and every alternative."""
     samples = {"solution": "solution", "blank": "blank"}
-    # One known mistake per graded test through the sandbox (tests/test_checks.py runs every
-    # mutant in-process with the same attempt and judge code).
     first_per_test = {}
     for mutant in variants(lab.name, "mutants"):
         first_per_test.setdefault(mutant.breaks, mutant)
     samples.update({f"mutant-{m.name}": m for m in first_per_test.values()})
-    # A mistake confined to one case group: partial credit through the sandbox and nbgrader.
     samples.update({f"mutant-{m.name}": m for m in variants(lab.name, "mutants")
                     if m.name == PARTIAL_CREDIT_MUTANT})
     samples.update({f"alternative-{a.name}": a for a in variants(lab.name, "alternatives")})
-    models = write_examples(lab.name, submitted / "solution" / lab.name)
-    for student, variant in samples.items():
-        folder = submitted / student / lab.name
-        folder.mkdir(parents=True, exist_ok=True)
-        for nb in lab.notebooks:
-            nbformat.write(make_submission(lab.name, nb.name, variant, release), folder / nb.name)
-        for model in models if variant != "blank" else []:
-            if model.parent != folder:
-                shutil.copyfile(model, folder / model.name)
-    (submitted / "missing" / lab.name).mkdir(parents=True)
-    for nb in lab.notebooks:
-        (submitted / "corrupt" / lab.name).mkdir(parents=True, exist_ok=True)
-        (submitted / "corrupt" / lab.name / nb.name).write_text('{"cells": [')
+    write_submissions(lab.name, release, submitted, samples)
+    write_broken(lab.name, release, submitted)
     return samples
 
 
@@ -132,7 +121,7 @@ def test_partial_credit_keeps_the_groups_that_pass(graded):
 
 def test_missing_and_corrupt_notebooks_get_zero_rows_with_the_reason(graded):
     lab, _, rows, _, _ = graded
-    missing, corrupt = _by(rows, "missing"), _by(rows, "corrupt")
+    missing, corrupt = _by(rows, "missing-notebook"), _by(rows, "corrupt-json")
     assert missing and all(r.status == "missing" and r.points == 0 for r in missing.values())
     assert all("is missing" in r.message for r in missing.values())
     assert corrupt and all(r.status == "invalid" and r.points == 0 for r in corrupt.values())

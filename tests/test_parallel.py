@@ -11,13 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder.classroom import grade_all
 from autograder.course import get_lab
 from autograder.release import build_release
-from autograder.samples import make_submission, variants
+from autograder.samples import variants, write_submissions
 from autograder.sandbox import isolation
 
 pytestmark = pytest.mark.slow
@@ -30,12 +29,7 @@ def _submissions(tmp_path) -> Path:
     build_release([lab], tmp_path / "release")
     samples = {"solution": "solution", "blank": "blank", "mutant": variants(lab.name)[0],
                "Jane Doe": "solution"}
-    for student, variant in samples.items():
-        folder = tmp_path / "submitted" / student / lab.name
-        folder.mkdir(parents=True)
-        for nb in lab.notebooks:
-            nbformat.write(make_submission(lab.name, nb.name, variant, tmp_path / "release"),
-                           folder / nb.name)
+    write_submissions(lab.name, tmp_path / "release", tmp_path / "submitted", samples)
     return tmp_path / "submitted"
 
 

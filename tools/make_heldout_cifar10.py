@@ -7,9 +7,9 @@ Rebuilds the official python layout from ../shared/data with ../shared/bin/cifar
 (about 25 s; or pass --cifar-dir, a folder already holding cifar-10-batches-py/), removes the
 500 test images of the bundled subset (course_utils/bundled, which students load), and
 draws a class-balanced random slice of the remaining official test images. The result,
-``autograder/heldout/cifar10_heldout.npz`` (``X`` uint8 (N, 32, 32, 3), ``y`` int64,
-``filenames``: the official ``<class>_<index>.jpg`` names), ships with the grader only: it
-is masked in the sandbox and is not in the student release or course_utils.
+``solutions/lab3_two_layer/grader/heldout/cifar10_heldout.npz`` (``X`` uint8 (N, 32, 32, 3),
+``y`` int64, ``filenames``: the official ``<class>_<index>.jpg`` names), ships with the
+grader only: the sandbox never mounts it, and it is in neither the release nor course_utils.
 
 Deterministic: a fixed seed and fixed zip timestamps, so a rerun writes identical bytes.
 """
@@ -33,7 +33,7 @@ from course_utils import data  # noqa: E402
 
 SEED = 20261201
 PER_CLASS = 50  # 500 images, about 1.5 MB
-OUT = REPO / "autograder" / "heldout" / "cifar10_heldout.npz"
+OUT = REPO / "solutions" / "lab3_two_layer" / "grader" / "heldout" / "cifar10_heldout.npz"
 
 
 def bundled_test_names() -> set[str]:

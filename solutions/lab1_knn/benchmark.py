@@ -6,27 +6,17 @@ the ratios the course aims for: no loops within 1.5x of ``X @ X_train.T`` alone,
 100x faster than two loops. The two-loop version is timed on a slice of the test points and
 scaled up, since a full run takes minutes; the slice size is printed.
 
-Usage: python solutions/lab1_knn/benchmark.py [--repeats N] [--two-loop-rows N]
+Usage: python -m solutions.lab1_knn.benchmark [--repeats N] [--two-loop-rows N]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 from autograder.reference import solution_namespace
-
-
-def median_seconds(fn, *args, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from benchmarks.timing import median_seconds
 
 
 def main() -> None:
