@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import Case, attempt, find_driver
+from .checks import Case, attempt, exception_text, find_driver
 from .protocol import (
     CaseResult,
     CellDone,
@@ -70,7 +70,7 @@ def _run_cell(cell: RunCell, namespace: dict) -> str | None:
     try:
         exec(compile(source, f"<cell {cell.id}>", "exec"), namespace)
     except BaseException as exc:  # noqa: BLE001 - even SystemExit: report it, run the rest
-        return f"{type(exc).__name__}: {_text(exc)}"
+        return f"{type(exc).__name__}: {exception_text(exc)}"
     return None
 
 
@@ -121,13 +121,6 @@ def _reference_helper(name: str, channel: Channel):
 
     stand_in.__name__ = name
     return stand_in
-
-
-def _text(exc: BaseException) -> str:
-    try:
-        return str(exc)[:300]
-    except Exception:  # noqa: BLE001 - a hostile __str__
-        return "(no message)"
 
 
 if __name__ == "__main__":

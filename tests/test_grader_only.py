@@ -55,7 +55,9 @@ def test_a_cell_in_the_sandbox_reaches_no_answer(tmp_path):
              "        pass\n"
              "from autograder.reference import solution_namespace\n"
              "try:\n"
-             f"    worked.append(len(solution_namespace({LABS[0]!r})))\n"
+             f"    names = [k for k in solution_namespace({LABS[0]!r}) if k != 'np'\n"
+             "             and not k.startswith('__')]\n"
+             "    worked += [names] if names else []\n"
              "except Exception:\n"
              "    pass\n"
              "raise RuntimeError(repr(worked))")
@@ -69,7 +71,8 @@ def test_a_cell_in_the_sandbox_reaches_no_answer(tmp_path):
 @pytest.mark.parametrize("lab", LABS)
 def test_the_worker_imports_no_reference(lab):
     """The worker, having looked up every driver of the lab as it does for a case, holds no
-    module of the lab's grader package, nor the reference, nor the sample builder."""
+    module of the lab's grader package, nor the reference, nor the sample builder, nor
+    nbformat (which alone would cost seconds per submission)."""
     drivers = sorted({e.driver for e in (exercise(lab, c) for c in lab_checks(lab).values())
                       if e.driver})
     code = (f"import sys; sys.path.append({str(get_lab(lab).source_dir.parents[1])!r})\n"
@@ -77,7 +80,9 @@ def test_the_worker_imports_no_reference(lab):
             "from autograder.checks import find_driver\n"
             f"for name in {drivers!r}:\n"
             f"    find_driver({lab!r}, name)\n"
+            # solutions.<lab> itself is the namespace package (no code) holding the sandbox's
             "print(sorted(m for m in sys.modules if m.startswith('solutions.') and\n"
+            f"             m != 'solutions.{lab}' and\n"
             f"             not m.startswith('solutions.{lab}.{SANDBOX_PART}')\n"
             "             or m in ('autograder.reference', 'autograder.samples')))")
     proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,

@@ -221,7 +221,7 @@ def attempt(check: Check, case: Case, namespace: dict, stand_ins: dict) -> dict:
                  else f"{check.function} raised")
         during = f" while testing {check.function}" if where.startswith("your") else ""
         return {"kind": "exception",
-                "error": f"{where} {type(exc).__name__}: {_text(exc)}{during}"}
+                "error": f"{where} {type(exc).__name__}: {exception_text(exc)}{during}"}
     finally:
         if measure:
             peak = tracemalloc.get_traced_memory()[1]
@@ -280,7 +280,9 @@ def _raising_function(exc: BaseException, namespace: dict) -> str | None:
     return found
 
 
-def _text(exc: BaseException) -> str:
+def exception_text(exc: BaseException) -> str:
+    """An exception's message, at most 300 characters; student code may raise anything, even
+    an exception whose ``__str__`` raises."""
     try:
         return str(exc)[:300]
     except Exception:  # a hostile __str__

@@ -1,5 +1,5 @@
 """Lab 4's answer code: the caches the layers' docstrings fix, built by correct forward passes,
-for the backward cases of :mod:`autograder.checks.lab4_backprop` (the grader builds them, so
+for the backward cases of :mod:`.common` and :mod:`.layers` (the grader builds them, so
 a backward pass is judged on a cache it did not make and against the reference gradient)."""
 
 from __future__ import annotations

@@ -1,353 +1,33 @@
-"""Hidden checks for Lab 4, backpropagation: Value (autodiff), layers, losses, the fully
-connected net, update rules and the Trainer.
+"""Hidden checks for the layers and losses of layers.ipynb: affine, ReLU, sigmoid and tanh
+(forward and backward), dropout, and the softmax and SVM losses.
 
-Two principles keep a mistake costing points once:
-
-* A layer's backward pass is run on a cache the grader builds (the layout each docstring
-  fixes, made by a correct forward pass in :mod:`.grader_only.lab4_backprop`) and passes only
-  when it matches the reference gradient. A wrong forward is then penalised on its own test
-  only, and nothing the sandbox computes can stand in for the right answer. ``Value``'s
-  graph is the student's, so its backward is judged against the reference gradients; the
-  numerical gradient of the student's own forward only says in the hint that the forward is
-  what is wrong.
-* The net and the Trainer run with the reference layers and update rules
-  (``use_reference_for``); the Trainer is exercised with a scripted stand-in model and, where
-  a case hands it an update rule as a function, scripted sign-based rules (no lab answer).
+A layer's backward pass runs on the cache of the student's own forward and passes only when
+it matches the reference gradient (:mod:`.common`); where the forward raises, a correct
+forward's cache stands in, so a wrong forward costs points on its own test only and nothing
+the sandbox computes can stand in for the right answer.
 """
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from autograder.checks import Case, Check
-from autograder.checks.compare import (
-    as_array,
-    first_mismatch,
-    question_eps,
-    shape_problem,
-    softmax_not_finite,
+from autograder.checks.compare import as_array, shape_problem, softmax_not_finite
+
+from ..sandbox.layers import (
+    affine_backward_driver,
+    dropout_backward_driver,
+    dropout_forward_driver,
+    quiet_driver,
+    relu_backward_driver,
+    sigmoid_backward_driver,
+    tanh_backward_driver,
 )
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-def _close(expected, got, rtol: float) -> np.ndarray:
-    expected = np.asarray(expected, dtype=np.float64)
-    got = np.asarray(got, dtype=np.float64)
-    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1e-12)
-    return np.abs(got - expected) <= rtol * (np.abs(expected) + scale)
-
-
-def _rtol(*arrays) -> float:
-    # A few hundred float32 eps (compare.question_eps): any summation order, float32 admitted.
-    return max(1e-9, 400 * question_eps(*arrays))
-
-
-def _array_problem(expected, got, what: str, rtol: float, hint: str = "") -> str | None:
-    arr, problem = as_array(got, what)
-    if problem:
-        return problem
-    expected = np.asarray(expected)
-    problem = shape_problem(expected, arr, f" for {what}")
-    if problem:
-        return problem + (f". {hint}" if hint else "")
-    if not np.isfinite(arr).all():
-        return f"{what} contains NaN or inf" + (f". {hint}" if hint else "")
-    close = _close(expected, arr, rtol)
-    if close.all():
-        return None
-    return f"{what}: " + first_mismatch(expected, arr, close) + (f". {hint}" if hint else "")
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
-
-
-# ------------------------------------------------------------------------------- Part A: Value
-
-# Expressions on Values (or plain numbers mixed in). Each takes the leaves as arguments.
-EXPRESSIONS = {
-    "add": lambda a, b: a + b,
-    "radd": lambda a: 2.5 + a,
-    "mul": lambda a, b: a * b,
-    "rmul": lambda a: -3.0 * a,
-    "sub": lambda a, b: a - b,
-    "rsub": lambda a: 1.0 - a,
-    "neg": lambda a: -a,
-    "div": lambda a, b: a / b,
-    "rdiv": lambda a: 2.0 / a,
-    "pow2": lambda a: a**2,
-    "pow3": lambda a: a**3,
-    "pow_half": lambda a: a**0.5,
-    "pow_neg": lambda a: a**-2,
-    "exp": lambda a: a.exp(),
-    "tanh": lambda a: a.tanh(),
-    "relu": lambda a: a.relu(),
-    "sigmoid": lambda a: a.sigmoid(),
-    "worked_example": lambda x, y, z: (x + y) * z,
-    "neuron_gates": lambda w0, x0, w1, x1, w2: 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp()),
-    "neuron_sigmoid": lambda w0, x0, w1, x1, w2: (w0 * x0 + w1 * x1 + w2).sigmoid(),
-    "square_by_mul": lambda a: a * a,
-    "double_by_add": lambda a: a + a,
-    "reuse": lambda a: a * a + a,
-    "diamond": lambda a, b: (lambda c: (c * a + c.tanh()) * (c + b))(a * b + 1.0),
-    "deep_chain": lambda a: _chain(a, 30),
-    "mlp": lambda x0, x1, w0, w1, w2, w3, v0, v1: (
-        v0 * (w0 * x0 + w1 * x1).tanh() + v1 * (w2 * x0 + w3 * x1).relu()
-    ).sigmoid(),
-    "mixed": lambda a, b: ((a - b) ** 2 / (1 + b.exp()) + (a * b).relu() - a.sigmoid()) * 0.5,
-}
-
-
-def _chain(a, n):
-    h = a
-    for _ in range(n):
-        h = (h * 0.9 + a * 0.1).tanh() * 1.5  # h used once per step: no exponential replay
-    return h
-
-
-def _leaves(V, inputs):
-    return [V(float(v)) for v in inputs]
-
-
-def _evaluate(V, name, inputs):
-    out = EXPRESSIONS[name](*_leaves(V, inputs))
-    if not hasattr(out, "data"):
-        raise TypeError(f"the result is a {type(out).__name__}, not a Value with .data")
-    return float(out.data)
-
-
-def value_forward_cases():
-    yield Case(("add", (3.0, -2.0)), hint="a + b")
-    yield Case(("radd", (1.5,)), hint="2.5 + a (a number on the left)")
-    yield Case(("mul", (3.0, -2.0)), hint="a * b")
-    yield Case(("rmul", (1.5,)), hint="-3 * a (a number on the left)")
-    yield Case(("sub", (3.0, -2.0)), hint="a - b")
-    yield Case(("rsub", (4.0,)), hint="1 - a (a number on the left)")
-    yield Case(("neg", (-1.25,)), hint="-a")
-    yield Case(("div", (3.0, -2.0)), hint="a / b")
-    yield Case(("rdiv", (8.0,)), hint="2 / a (a number on the left)")
-    for name, x in [("pow2", -1.5), ("pow3", 2.0), ("pow_half", 6.25), ("pow_neg", 0.5)]:
-        yield Case((name, (x,)), hint=f"a ** n with a number n ({name})")
-    yield Case(("exp", (-0.7,)), hint="a.exp()")
-    yield Case(("tanh", (0.8,)), hint="a.tanh()")
-    yield Case(("relu", (-2.0,)), hint="a.relu() of a negative number")
-    yield Case(("relu", (1.5,)), hint="a.relu() of a positive number")
-    yield Case(("sigmoid", (0.3,)), hint="a.sigmoid()")
-    yield Case(("sigmoid", (-800.0,)), hint="sigmoid of -800: exp(800) overflows a float")
-    yield Case(("sigmoid", (800.0,)), hint="sigmoid of 800")
-    yield Case(("worked_example", (-2.0, 5.0, -4.0)), hint="(x + y) z at x=-2, y=5, z=-4")
-    yield Case(("mixed", (1.3, -0.4)), hint="a mix of every gate")
-
-
-def value_forward_driver(V, case: Case):
-    name, inputs = case.args
-    return _evaluate(V, name, inputs)
-
-
-_FORWARD_HINTS = {
-    "sub": "a - b is a + (-b)",
-    "rsub": "Python calls a.__rsub__(1) for 1 - a: return 1 - a, not a - 1",
-    "div": "a / b is a * b ** -1",
-    "rdiv": "Python calls a.__rtruediv__(2) for 2 / a: return 2 / a, not a / 2",
-    "neg": "-a is a * -1",
-    "sigmoid": "for x < 0 compute exp(x) / (1 + exp(x)), which cannot overflow",
-}
-
-
-def compare_value_forward(expected, got, case: Case) -> str | None:
-    name, inputs = case.args
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return f"the result's .data should be a number, got {type(got).__name__}"
-    if np.isclose(got, expected, rtol=1e-9, atol=1e-12):
-        return None
-    hint = _FORWARD_HINTS.get(name, "")
-    return (f"with inputs {list(inputs)} the result's .data should be {expected:.6g}, got "
-            f"{got:.6g}" + (f". {hint}" if hint else ""))
-
-
-def value_backward_cases():
-    rng = _rng(10)
-    for name, x in [("pow2", -1.5), ("pow3", 1.2), ("pow_half", 2.0), ("pow_neg", 0.8),
-                    ("exp", 0.4), ("tanh", -0.6), ("relu", 1.1), ("relu", -0.9),
-                    ("sigmoid", 0.7), ("sigmoid", -2.5)]:
-        yield Case((name, (x,)), hint=f"a single gate: {name} at {x}")
-    for name in ("add", "mul", "sub", "div"):
-        yield Case((name, (1.7, -0.6)), hint=f"a single gate: {name}")
-    for name, x in [("radd", 0.3), ("rmul", 0.3), ("rsub", 0.3), ("rdiv", 0.6), ("neg", 0.3)]:
-        yield Case((name, (x,)), hint=f"a number and a Value: {name}")
-    yield Case(("worked_example", (-2.0, 5.0, -4.0)), hint="the lecture's (x + y) z")
-    yield Case(("neuron_gates", (2.0, -1.0, -3.0, -2.0, -3.0)),
-               hint="the lecture's sigmoid neuron, built gate by gate")
-    yield Case(("neuron_sigmoid", (2.0, -1.0, -3.0, -2.0, -3.0)),
-               hint="the sigmoid neuron with one sigmoid gate")
-    yield Case(("square_by_mul", (1.5,)), hint="a * a: one node used twice by one gate")
-    yield Case(("double_by_add", (1.5,)), hint="a + a: one node used twice by one gate")
-    yield Case(("reuse", (3.0,)), hint="a * a + a: a node used by two gates")
-    yield Case(("diamond", (0.7, -1.2)),
-               hint="an intermediate node used by several gates (a diamond-shaped graph)")
-    yield Case(("deep_chain", (0.3,)), hint="a 30-step chain that uses the input at every step")
-    yield Case(("mlp", tuple(rng.uniform(-1.5, 1.5, 8))), hint="a tiny two-unit network")
-    yield Case(("mixed", (1.3, -0.4)), hint="a mix of every gate")
-
-
-def value_backward_driver(V, case: Case):
-    name, inputs = case.args
-    leaves = _leaves(V, inputs)
-    out = EXPRESSIONS[name](*leaves)
-    out.backward()
-    analytic = np.array([float(leaf.grad) for leaf in leaves])
-    h = 1e-6
-    numeric = []
-    for i in range(len(inputs)):
-        up = [v + h * (j == i) for j, v in enumerate(inputs)]
-        down = [v - h * (j == i) for j, v in enumerate(inputs)]
-        numeric.append((_evaluate(V, name, up) - _evaluate(V, name, down)) / (2 * h))
-    return {"grads": analytic, "numeric": np.array(numeric)}
-
-
-_BACKWARD_HINTS = {
-    "square_by_mul": "both inputs of the gate are the same node, so its gradient gets two "
-    "contributions: every _backward must add with +=, never overwrite with =",
-    "double_by_add": "both inputs of the gate are the same node, so its gradient gets two "
-    "contributions: every _backward must add with +=, never overwrite with =",
-    "reuse": "a node used by two gates collects the gradient of both: use += in every "
-    "_backward, never =",
-    "diamond": "call every node's _backward exactly once, in reverse topological order (each "
-    "node after every node that uses it); a plain recursive walk passes gradients on too "
-    "early or twice",
-    "deep_chain": "visit every node once, in reverse topological order, and accumulate with +=",
-    "sigmoid": "the local gradient is s * (1 - s) with s the OUTPUT of the sigmoid, not its input",
-    "tanh": "the local gradient is 1 - t ** 2 with t the OUTPUT tanh(x), not the input x",
-    "relu": "the local gradient is 1 where the input is positive and 0 elsewhere",
-    "pow2": "the local gradient of x ** n is n * x ** (n - 1)",
-    "pow3": "the local gradient of x ** n is n * x ** (n - 1)",
-    "pow_half": "the local gradient of x ** n is n * x ** (n - 1)",
-    "pow_neg": "the local gradient of x ** n is n * x ** (n - 1)",
-    "exp": "the local gradient of exp is exp(x), the output",
-    "mul": "the multiply gate swaps: a gets b * upstream, b gets a * upstream",
-}
-
-
-def compare_value_backward(expected, got, case: Case) -> str | None:
-    name, inputs = case.args
-    grads, numeric = np.asarray(got["grads"]), np.asarray(got["numeric"])
-    if not np.all(np.isfinite(grads)):
-        return f"the gradients {grads.tolist()} are not finite"
-    if np.allclose(grads, expected["grads"], rtol=1e-5, atol=1e-7):
-        return None
-    # "numeric" was computed in the sandbox from the student's own forward, so it may only
-    # shape the hint: a constant forward has zero numerical gradients too.
-    if numeric.shape == grads.shape and np.allclose(grads, numeric, rtol=1e-5, atol=1e-7):
-        return (f"with inputs {np.round(inputs, 4).tolist()} the gradients of the inputs should "
-                f"be {np.round(expected['grads'], 6).tolist()}, got "
-                f"{np.round(grads, 6).tolist()}. They match the numerical gradient of your own "
-                "forward pass: backward is consistent with a forward that is wrong, so fix the "
-                "forward values first (test_value_forward)")
-    if np.allclose(grads, 0):
-        return ("every gradient is 0 after backward(): did backward() set the output's grad to "
-                "1 and call the _backward of every node?")
-    hint = _BACKWARD_HINTS.get(name, "each gate's _backward adds local gradient times "
-                               "out.grad to its inputs, and backward() must call them in "
-                               "reverse topological order (the output's first)")
-    return (f"with inputs {np.round(inputs, 4).tolist()} the gradients of the inputs should be "
-            f"{np.round(expected['grads'], 6).tolist()}, got {np.round(grads, 6).tolist()}"
-            + (f". {hint}" if hint else ""))
-
-
-# ------------------------------------------------------------------------------ Part B: layers
-
-
-def _backward_cases(forward_name: str, cases):
-    """The cases ``((forward args), dout)``, each carrying the cache a correct forward pass
-    makes (``kwargs["cache"]``, built by the grader): used only when the student's own
-    forward raises, so that mistake is graded on the forward's test alone."""
-    from .answers import layer_cache  # grader side only
-
-    for case in cases:
-        fwd_args, _ = case.args
-        yield Case(case.args, {"cache": layer_cache(forward_name, fwd_args)}, hint=case.hint,
-                   group=case.group)
-
-
-def _backward_driver(forward_name: str):
-    """Run the student's own forward for the cache (its layout is the student's choice), then
-    the backward under test. Only the backward's result is sent back: it is judged against
-    the reference gradient of the same inputs, never against anything computed here."""
-
-    def drive(backward, case: Case):
-        fwd_args, dout = case.args
-        forward = backward.__globals__.get(forward_name)
-        if not callable(forward):
-            backward(dout.copy(), None)  # a blank backward says so before the forward is missed
-            raise RuntimeError(f"{forward_name} is not defined; the backward test needs its cache")
-        note = None
-        try:
-            _, cache = forward(*copy.deepcopy(fwd_args))
-        except NotImplementedError:
-            raise RuntimeError(f"{forward_name} is not implemented yet: the backward test runs "
-                               "it to get the cache") from None
-        except Exception as exc:  # graded on the forward's own test: use the case's cache
-            if "cache" not in case.kwargs:  # a layout the docstring leaves open: none to lend
-                raise RuntimeError(f"your {forward_name} raised {type(exc).__name__}, and the "
-                                   f"backward test needs its cache: fix {forward_name} "
-                                   "first") from None
-            cache = copy.deepcopy(case.kwargs["cache"])
-            note = (f"your {forward_name} raised {type(exc).__name__} while testing "
-                    f"{backward.__name__}, so this case used a correct {forward_name}'s "
-                    "cache")
-        upstream = dout.copy()
-        result = backward(upstream, cache)
-        if not np.array_equal(upstream, dout):
-            return {"dout_changed": True}
-        return {"result": result, "forward_failed": note}
-
-    return drive
-
-
-def _compare_backward(names: tuple[str, ...], hints: dict[str, str] | None = None):
-    def compare(expected, got, case: Case) -> str | None:
-        if got.get("dout_changed"):
-            return ("the backward pass changed dout in place (for example dx = dout followed "
-                    "by dx[x <= 0] = 0 writes into dout): the caller may still need dout, so "
-                    "build dx as a new array, e.g. dx = dout * (x > 0) or dx = dout.copy()")
-        if got.get("forward_failed"):
-            problem = compare(expected, {**got, "forward_failed": None}, case)
-            return problem and f"{got['forward_failed']}; {problem}"
-        result = got["result"]
-        if len(names) > 1:
-            if not isinstance(result, tuple | list) or len(result) != len(names):
-                return f"the backward pass should return a tuple ({', '.join(names)})"
-        else:
-            result = (result,)
-        want = expected["result"] if len(names) > 1 else (expected["result"],)
-        fwd_args, dout = case.args
-        rtol = _rtol(*[a for a in fwd_args if isinstance(a, np.ndarray)], dout)
-        for name, exp, mine in zip(names, want, result, strict=True):
-            problem = _array_problem(exp, mine, name, max(rtol, 1e-6), (hints or {}).get(name, ""))
-            if problem:
-                return problem
-        return None
-
-    return compare
-
-
-def _forward_compare(what: str, hint: str = ""):
-    def compare(expected, got, case: Case) -> str | None:
-        if not isinstance(got, tuple | list) or len(got) != 2:
-            return "the forward pass should return a tuple (out, cache)"
-        rtol = _rtol(*[a for a in case.args if isinstance(a, np.ndarray)])
-        return _array_problem(expected[0], got[0], what, rtol, hint)
-
-    return compare
+from .common import array_problem, backward_cases, compare_backward, forward_compare, rtol_for
 
 
 def affine_forward_cases():
-    rng = _rng(20)
+    rng = np.random.default_rng(20)
     yield Case((rng.standard_normal((3, 4)), rng.standard_normal((4, 5)),
                 rng.standard_normal(5)), hint="x (3, 4), w (4, 5)")
     yield Case((rng.standard_normal((2, 3, 4)), rng.standard_normal((12, 3)),
@@ -362,7 +42,7 @@ def affine_forward_cases():
 
 
 def _compare_affine_forward(expected, got, case: Case) -> str | None:
-    problem = _forward_compare("out")(expected, got, case)
+    problem = forward_compare("out")(expected, got, case)
     if problem is None:
         return None
     x, w, b = (np.asarray(a, dtype=np.float64) for a in case.args)
@@ -379,7 +59,7 @@ def _compare_affine_forward(expected, got, case: Case) -> str | None:
 
 
 def affine_backward_cases():
-    rng = _rng(21)
+    rng = np.random.default_rng(21)
     for shape, m in [((3, 4), 5), ((2, 3, 4), 3), ((4, 2, 3, 2), 6), ((1, 5), 1)]:
         d = int(np.prod(shape[1:]))
         args = (rng.standard_normal(shape), rng.standard_normal((d, m)), rng.standard_normal(m))
@@ -397,7 +77,7 @@ _AFFINE_HINTS = {
 
 
 def relu_cases(seed: int, with_dout: bool):
-    rng = _rng(seed)
+    rng = np.random.default_rng(seed)
     for shape in [(4, 5), (2, 3, 4), (7,)]:
         x = rng.standard_normal(shape)
         x[np.abs(x) < 1e-3] = 0.5  # stay away from the kink for numerical gradients
@@ -412,7 +92,7 @@ def relu_cases(seed: int, with_dout: bool):
 
 
 def _compare_relu_forward(expected, got, case: Case) -> str | None:
-    problem = _forward_compare("out")(expected, got, case)
+    problem = forward_compare("out")(expected, got, case)
     if problem and isinstance(got, tuple | list):
         x = case.args[0]
         if np.allclose(np.asarray(got[0], dtype=float), np.abs(x)):
@@ -422,7 +102,7 @@ def _compare_relu_forward(expected, got, case: Case) -> str | None:
 
 
 def smooth_cases(seed: int, with_dout: bool, extreme: bool):
-    rng = _rng(seed)
+    rng = np.random.default_rng(seed)
     for shape, scale in [((4, 5), 1.0), ((2, 3, 4), 3.0), ((6,), 0.5)]:
         x = rng.standard_normal(shape) * scale
         yield Case(((x,), rng.standard_normal(shape)) if with_dout else (x,),
@@ -436,23 +116,8 @@ def smooth_cases(seed: int, with_dout: bool, extreme: bool):
                      "(inf / inf is NaN)")
 
 
-def _quiet_driver(fn, case: Case):
-    with np.errstate(all="ignore"):  # overflow warnings are fine if the values are right
-        return fn(*case.args)
-
-
-def _smooth_forward_compare(name: str, hint: str):
-    base = _forward_compare("out", hint)
-
-    def compare(expected, got, case: Case) -> str | None:
-        return base(expected, got, case)
-
-    compare.__name__ = f"compare_{name}"
-    return compare
-
-
 def dropout_forward_cases():
-    rng = _rng(30)
+    rng = np.random.default_rng(30)
     for p, shape in [(0.8, (200, 100)), (0.5, (50, 40, 10)), (0.3, (400, 50))]:
         x = rng.uniform(0.5, 2.0, shape) * rng.choice([-1, 1], shape)
         yield Case((x, {"mode": "train", "p": p, "seed": 1}), hint=f"train mode, keep p={p}")
@@ -461,13 +126,6 @@ def dropout_forward_cases():
     yield Case((x, {"mode": "train", "p": 1.0, "seed": 2}), hint="train mode with p = 1")
     yield Case((x.astype(np.float32), {"mode": "train", "p": 0.7, "seed": 3}),
                hint="float32 input, train mode")
-
-
-def dropout_forward_driver(fn, case: Case):
-    x, param = case.args
-    out1, _ = fn(x.copy(), dict(param))
-    out2, _ = fn(x.copy(), dict(param))
-    return {"out": np.asarray(out1), "again": np.asarray(out2)}
 
 
 def compare_dropout_forward(expected, got, case: Case) -> str | None:
@@ -497,7 +155,7 @@ def compare_dropout_forward(expected, got, case: Case) -> str | None:
             hint = ": p is the probability to KEEP a unit, not to drop it"
         return (f"train mode with p={p} kept {fraction:.1%} of the units, expected about "
                 f"{p:.0%}{hint}")
-    rtol = _rtol(x)
+    rtol = rtol_for(x)
     if np.allclose(out[kept], x[kept] / p, rtol=max(rtol, 1e-6)):
         return None
     if np.allclose(out[kept], x[kept], rtol=1e-6):
@@ -511,7 +169,7 @@ def compare_dropout_forward(expected, got, case: Case) -> str | None:
 def dropout_backward_cases():
     from .answers import dropout_caches  # grader side only
 
-    rng = _rng(31)
+    rng = np.random.default_rng(31)
     for p, shape in [(0.8, (20, 10)), (0.5, (4, 5, 6)), (0.3, (30, 7))]:
         x = rng.uniform(0.5, 2.0, shape) * rng.choice([-1, 1], shape)
         dout = rng.standard_normal(shape)
@@ -522,27 +180,6 @@ def dropout_backward_cases():
                        hint=f"{mode} mode, p={p}")
 
 
-def dropout_backward_driver(backward, case: Case):
-    """The backward pass on the cache of the student's own forward (its mask is the
-    student's draw), and on each of the case's caches (the mask stored scaled or as 0/1)."""
-    forward = backward.__globals__.get("dropout_forward")
-    (x, param), dout = case.args
-    if not callable(forward):
-        backward(dout.copy(), None)
-        raise RuntimeError("dropout_forward is not defined; the backward test needs its cache")
-    given = [backward(dout.copy(), copy.deepcopy(c)) for c in case.kwargs["caches"]]
-    try:
-        out, cache = forward(x.copy(), dict(param))
-    except NotImplementedError:
-        raise RuntimeError("dropout_forward is not implemented yet: the backward test runs it "
-                           "to get the cache") from None
-    except Exception as exc:  # graded on test_dropout_forward: judge on the case's caches
-        return {"given": given, "forward_failed": (
-            f"your dropout_forward raised {type(exc).__name__} while testing dropout_backward, "
-            "so this case used the caches of a correct dropout_forward")}
-    return {"dx": backward(dout.copy(), cache), "out": np.asarray(out), "given": given}
-
-
 def _dropout_output_valid(out, x, p) -> bool:
     """Whether ``out`` is an inverted-dropout output of x: each unit 0 or x / p, about a
     fraction p of them kept. Only then does its mask define the right gradient."""
@@ -551,7 +188,7 @@ def _dropout_output_valid(out, x, p) -> bool:
     kept = out != 0
     tolerance = 4 * np.sqrt(p * (1 - p) / x.size) + 1e-9
     return bool(abs(kept.mean() - p) <= tolerance
-                and np.allclose(out[kept], x[kept] / p, rtol=max(_rtol(x), 1e-6)))
+                and np.allclose(out[kept], x[kept] / p, rtol=max(rtol_for(x), 1e-6)))
 
 
 def compare_dropout_backward(expected, got, case: Case) -> str | None:
@@ -591,7 +228,7 @@ def compare_dropout_backward(expected, got, case: Case) -> str | None:
 
 
 def loss_cases(seed: int):
-    rng = _rng(seed)
+    rng = np.random.default_rng(seed)
     yield Case((rng.standard_normal((5, 4)), rng.integers(0, 4, 5)), hint="5 examples, 4 classes")
     yield Case((rng.standard_normal((1, 3)) * 2, np.array([2])), hint="a single example")
     yield Case((rng.standard_normal((40, 10)) * 3, rng.integers(0, 10, 40)),
@@ -618,7 +255,7 @@ def _loss_compare(kind: str):
             loss = float(got[0])
         except (TypeError, ValueError):
             return f"the loss should be a number, got {type(got[0]).__name__}"
-        rtol = max(_rtol(x), 1e-7)
+        rtol = max(rtol_for(x), 1e-7)
         if not np.isfinite(loss):
             if kind != "softmax_loss":
                 return "the loss is not finite"
@@ -651,448 +288,45 @@ def _loss_compare(kind: str):
         hint = ("the correct class's column gets minus the number of classes with a positive "
                 "margin" if kind == "svm_loss" else
                 "dx = (softmax probabilities - one-hot labels) / N")
-        return _array_problem(expected[1], dx, "dx", rtol, hint)
+        return array_problem(expected[1], dx, "dx", rtol, hint)
 
     return compare
 
 
-# ------------------------------------------------------------------- the fully connected net
-
-_LAYERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward",
-           "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward",
-           "dropout_forward", "dropout_backward", "softmax_loss")
-
-
-def fc_init_cases():
-    yield Case(([4], 3, 2), {"weight_scale": 0.1, "seed": 0},
-               hint="the lecture's 3-4-2 network (26 parameters)")
-    yield Case(([4, 4], 3, 1), {"seed": 1}, hint="the lecture's 3-4-4-1 network (41 parameters)")
-    yield Case(([300, 100], 200, 10), {"weight_scale": 0.05, "seed": 2},
-               hint="200-300-100-10, weight_scale 0.05")
-    yield Case(([400, 200], 300, 10), {"weight_scale": "fan_in", "seed": 3},
-               hint='weight_scale="fan_in": standard deviation 1/sqrt(fan-in) per layer')
-    yield Case(([], 500, 20), {"weight_scale": 2.0, "seed": 4},
-               hint="no hidden layer: a linear classifier")
-
-
-def fc_init_driver(cls, case: Case):
-    net = cls(*case.args, **case.kwargs)
-    twin = cls(*case.args, **case.kwargs)
-    other = cls(*case.args, **{**case.kwargs, "seed": case.kwargs["seed"] + 100})
-    params = {k: np.asarray(v) for k, v in net.params.items()}
-    return {
-        "keys": sorted(params),
-        "shapes": {k: v.shape for k, v in params.items()},
-        "std": {k: float(v.std()) for k, v in params.items()},
-        "mean": {k: float(v.mean()) for k, v in params.items()},
-        "max_abs": {k: float(np.abs(v).max(initial=0.0)) for k, v in params.items()},
-        "num_layers": getattr(net, "num_layers", None),
-        "same_seed": all(np.array_equal(v, np.asarray(twin.params.get(k))) for k, v in
-                         params.items()),
-        "other_seed": any(not np.array_equal(v, np.asarray(other.params.get(k))) for k, v in
-                          params.items() if k.startswith("W")),
-    }
-
-
-def compare_fc_init(expected, got, case: Case) -> str | None:
-    if got["keys"] != expected["keys"]:
-        return f"params should have the keys {expected['keys']}, got {got['keys']}"
-    for key, shape in expected["shapes"].items():
-        if tuple(got["shapes"][key]) != tuple(shape):
-            return (f"params['{key}'] should have shape {shape}, got {got['shapes'][key]}: "
-                    "W_l is (inputs of layer l, outputs of layer l) and b_l is (outputs,)")
-    if got["num_layers"] != expected["num_layers"]:
-        return f"num_layers should be {expected['num_layers']}, got {got['num_layers']}"
-    for key in expected["keys"]:
-        if key.startswith("b") and got["max_abs"][key] != 0:
-            return f"params['{key}'] should start as zeros"
-    scale = case.kwargs.get("weight_scale", 1e-2)
-    for key in expected["keys"]:
-        if not key.startswith("W"):
-            continue
-        n = int(np.prod(expected["shapes"][key]))
-        want = expected["std"][key]
-        slack = 0.1 + 4 / np.sqrt(2 * n)  # sampling error of a standard deviation
-        if abs(got["std"][key] - want) > slack * want:
-            detail = ("1/sqrt(fan-in), fan-in = the number of rows of W" if scale == "fan_in"
-                      else f"weight_scale = {scale}")
-            return (f"params['{key}'] should be drawn with standard deviation {want:.3g} "
-                    f"({detail}), got {got['std'][key]:.3g}. Multiply standard normal draws "
-                    "by the standard deviation")
-        if abs(got["mean"][key]) > 0.1 * want + 4 * want / np.sqrt(n):
-            return (f"params['{key}'] should have mean about 0, got {got['mean'][key]:.3g}: "
-                    "use a normal distribution (rng.standard_normal), not uniform [0, 1)")
-    if not got["same_seed"]:
-        return ("two nets built with the same seed have different weights: draw them from "
-                "np.random.default_rng(seed)")
-    if not got["other_seed"]:
-        return "nets built with different seeds have the same weights: use the seed"
-    return None
-
-
-def _net_params(rng, dims, scale):
-    params = {}
-    for layer, (a, b) in enumerate(zip(dims[:-1], dims[1:], strict=True), start=1):
-        params[f"W{layer}"] = rng.standard_normal((a, b)) * scale / np.sqrt(a)
-        params[f"b{layer}"] = rng.standard_normal(b) * 0.1
-    return params
-
-
-def fc_loss_cases():
-    rng = _rng(40)
-    settings = [
-        ([], (5, 6), 4, {}, "no hidden layer (softmax classifier)"),
-        ([7], (4, 6), 3, {}, "one ReLU hidden layer"),
-        ([6, 5, 4], (5, 8), 3, {"reg": 0.3}, "three ReLU hidden layers with reg=0.3"),
-        ([5, 4], (4, 6), 3, {"activation": "tanh", "reg": 0.1}, "tanh hidden layers, reg=0.1"),
-        ([5, 4], (4, 6), 3, {"activation": "sigmoid"}, "sigmoid hidden layers"),
-        ([6, 6], (6, 2, 2, 3), 4, {"reg": 0.05}, "image-shaped input (N, 2, 2, 3)"),
-        ([8, 7], (10, 5), 3, {"dropout_keep": 0.6, "reg": 0.1}, "dropout keep 0.6 with a seed"),
-    ]
-    for hidden, xshape, classes, kwargs, hint in settings:
-        dims = [int(np.prod(xshape[1:])), *hidden, classes]
-        params = _net_params(rng, dims, 2.0)
-        X = rng.standard_normal(xshape)
-        y = rng.integers(0, classes, xshape[0])
-        yield Case((hidden, dims[0], classes, params, X, y), {**kwargs, "seed": 7}, hint=hint)
-
-
-def fc_loss_driver(cls, case: Case):
-    hidden, input_dim, classes, params, X, y = case.args
-    net = cls(hidden, input_dim, classes, **case.kwargs)
-    for key, value in params.items():
-        net.params[key] = value.copy()
-    scores = net.loss(X.copy())
-    loss, grads = net.loss(X.copy(), y)
-    scores_again = net.loss(X.copy())
-    return {"scores": np.asarray(scores), "scores_again": np.asarray(scores_again),
-            "loss": float(loss), "grads": {k: np.asarray(v) for k, v in grads.items()}}
-
-
-def compare_fc_loss(expected, got, case: Case) -> str | None:
-    hidden, input_dim, classes, params, X, y = case.args
-    reg = case.kwargs.get("reg", 0.0)
-    dropout = case.kwargs.get("dropout_keep", 1.0) < 1
-    rtol = _rtol(X, *params.values())  # float32 admitted, as everywhere (compare.py)
-    problem = _array_problem(expected["scores"], got["scores"], "the scores (y=None)", rtol,
-                             "scores come from the forward pass in test mode: affine - "
-                             "activation for each hidden layer, then a last affine layer "
-                             "with no activation" + (" and no dropout" if dropout else ""))
-    if problem:
-        return problem
-    if not np.allclose(got["scores_again"], expected["scores"], rtol=rtol):
-        return ("the scores changed after a training call: loss(X) with y=None must run the "
-                "dropout layers in test mode (set dropout_param['mode'] every call)")
-    data_loss = expected["loss"] - reg * sum(np.sum(v * v) for k, v in params.items()
-                                             if k.startswith("W"))
-    if not np.isclose(got["loss"], expected["loss"], rtol=rtol):
-        why = ""
-        if reg and np.isclose(got["loss"], data_loss, rtol=rtol):
-            why = ": the L2 term reg * sum(W * W) over every weight matrix is missing"
-        elif dropout:
-            why = (": with y given, dropout runs in train mode with dropout_param (which holds "
-                   "the seed) after every hidden activation")
-        return f"the loss should be {expected['loss']:.6g}, got {got['loss']:.6g}{why}"
-    grads = got["grads"]
-    if sorted(grads) != sorted(expected["grads"]):
-        return f"grads should have the keys {sorted(expected['grads'])}, got {sorted(grads)}"
-    for key in sorted(expected["grads"], key=lambda k: (int(k[1:]), k[0])):
-        want, mine = expected["grads"][key], np.asarray(grads[key], dtype=np.float64)
-        if mine.shape == want.shape and key.startswith("W") and reg:
-            diff = mine - want
-            for factor, why in [(-2 * reg, "the regularisation gradient 2 * reg * W is missing"),
-                                (-reg, "the regularisation gradient is 2 * reg * W, not "
-                                 "reg * W"),
-                                (2 * reg, "the regularisation gradient is counted twice")]:
-                if np.allclose(diff, factor * params[key], rtol=1e-6, atol=1e-10):
-                    return f"grads['{key}'] is wrong: {why}"
-        problem = _array_problem(want, mine, f"grads['{key}']", max(rtol, 1e-6),
-                                 "backpropagate through the layers in reverse order, each "
-                                 "backward with the cache of its own forward")
-        if problem:
-            return problem
-    return None
-
-
-# ---------------------------------------------------------------------------- update rules
-
-
-def _update_cases(rule: str):
-    rng = _rng({"sgd": 50, "sgd_momentum": 51, "adam": 52}[rule])
-    w = rng.standard_normal((3, 4))
-    steps = [rng.standard_normal((3, 4)) for _ in range(5)]
-    yield Case((w, steps, None), hint="default settings (config=None), five steps")
-    settings = {"sgd": {"learning_rate": 0.3},
-                "sgd_momentum": {"learning_rate": 0.05, "momentum": 0.5},
-                "adam": {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99}}[rule]
-    yield Case((w, steps, settings), hint=f"config {settings}, five steps")
-    small = [rng.standard_normal(6) * 1e-3 for _ in range(5)]
-    yield Case((rng.standard_normal(6), small, dict(settings)), hint="small gradients, a vector")
-    yield Case((w.astype(np.float32), [s.astype(np.float32) for s in steps], dict(settings)),
-               hint="float32 weights")
-
-
-def update_driver(fn, case: Case):
-    w, steps, config = case.args
-    config = copy.deepcopy(config)
-    trajectory = []
-    for dw in steps:
-        w, config = fn(np.array(w, copy=True), dw.copy(), config)
-        if not isinstance(config, dict):
-            raise TypeError("the update rule must return (next_w, config) with config a dict")
-        trajectory.append(np.array(w, copy=True))  # its dtype too: judge rejects float16
-    return np.stack(trajectory)
-
-
-def _update_compare(rule: str):
-    hints = {
-        "sgd": "next_w = w - learning_rate * dw, with the learning rate from config",
-        "sgd_momentum": "v = momentum * v - learning_rate * dw, next_w = w + v, and store v "
-                        "in config['velocity'] for the next step",
-        "adam": "see the formulas in the docstring; store m, v and t in config",
-    }
-
-    def compare(expected, got, case: Case) -> str | None:
-        w, steps, config = case.args
-        got_arr, problem = as_array(got, "the weights after each step")
-        if problem:
-            return problem
-        if got_arr.shape != expected.shape:
-            return f"next_w should have the shape of w, {w.shape}"
-        rtol = max(_rtol(w), 1e-9)
-        start = np.asarray(w, dtype=np.float64)
-        for i in range(len(steps)):
-            prev_e = start if i == 0 else expected[i - 1]
-            prev_g = start if i == 0 else got_arr[i - 1]
-            step_e, step_g = expected[i] - prev_e, got_arr[i] - prev_g
-            # Adam's epsilon may sit inside or outside the bias correction (the paper's
-            # efficient form): allow that much, far below what any real mistake changes.
-            step_rtol = 1e-3 if rule == "adam" else max(rtol * 100, 1e-6)
-            # A step is the difference of two weight vectors, so it carries their rounding.
-            weights_eps = 8 * question_eps(w) * float(np.abs(prev_e).max(initial=0.0))
-            if np.allclose(step_g, step_e, rtol=step_rtol, atol=max(weights_eps, 1e-12)):
-                continue
-            where = f"step {i + 1}" + (" (the first)" if i == 0 else "")
-            if np.allclose(step_g, -step_e, rtol=1e-5):
-                return f"{where} moves the weights the wrong way (a sign error). {hints[rule]}"
-            if rule == "sgd_momentum" and i > 0 and np.allclose(
-                    step_g, -(config or {}).get("learning_rate", 1e-2) * steps[i], rtol=1e-5):
-                return (f"{where} ignores the earlier steps: the velocity must be kept in "
-                        "config['velocity'] and reused")
-            if rule == "adam" and i == 0:
-                return (f"{where} is wrong. At t = 1 bias correction makes m_hat / sqrt(v_hat) "
-                        "= dw / |dw|, so each weight moves by about learning_rate; without "
-                        "dividing by (1 - beta1**t) and (1 - beta2**t) the step is off")
-            if rule == "adam":
-                return (f"{where} is wrong (the first steps were right): count t from 1 and "
-                        "keep m, v and t in config between steps, with bias correction at "
-                        "every step")
-            return f"{where} is wrong. {hints[rule]}"
-        return None
-
-    return compare
-
-
-# ------------------------------------------------------------------------------ the Trainer
-
-
-class ScriptedModel:
-    """A stand-in for a network, so the Trainer is graded on its own.
-
-    Every gradient is constant (-1 for "w", -0.5 for "b"), so with SGD each update adds the
-    current learning rate to w: the weights record which learning rate each step used. The
-    validation accuracy after epoch e is script[e - 1] (rows of X_val are ranked by X[:, 0]),
-    counted by the number of training calls made so far.
-    """
-
-    def __init__(self, script, per_epoch):
-        self.params = {"w": np.zeros(3), "b": np.zeros(2)}
-        self.script, self.per_epoch = list(script), per_epoch
-        self.steps, self.batch_sizes, self.batch_ids, self.w_at_eval = 0, [], [], []
-
-    def loss(self, X, y=None):
-        if y is None:
-            epoch = min(max(self.steps // self.per_epoch, 1), len(self.script))
-            if not self.w_at_eval or self.w_at_eval[-1][0] != self.steps:
-                self.w_at_eval.append((self.steps, float(self.params["w"][0])))
-            correct = X[:, 0] < self.script[epoch - 1]
-            scores = np.zeros((X.shape[0], 3))
-            scores[np.arange(X.shape[0]), np.where(correct, 0, 1)] = 1.0
-            return scores
-        self.steps += 1
-        self.batch_sizes.append(X.shape[0])
-        self.batch_ids.append(np.sort(X[:, 1]).astype(int))
-        loss = 10.0 / self.steps
-        return loss, {"w": -np.ones(3), "b": -0.5 * np.ones(2)}
-
-
-def _sign_step_rule(w, dw, config):
-    """A scripted update rule given as a function: a step of config["learning_rate"] against
-    the sign of the gradient (sign SGD, which the lab does not grade). It changes config in
-    place like the lab's rules, so a Trainer that shares one config between parameters shows
-    it; with the scripted model's constant gradients it moves w by the learning rate."""
-    config.setdefault("learning_rate", 1e-2)
-    return w - config["learning_rate"] * np.sign(dw), config
-
-
-def _sign_momentum_rule(w, dw, config):
-    """Like :func:`_sign_step_rule`, with a velocity kept in config (per parameter)."""
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("momentum", 0.9)
-    v = (config["momentum"] * config.get("velocity", np.zeros_like(w))
-         - config["learning_rate"] * np.sign(dw))
-    config["velocity"] = v
-    return w + v, config
-
-
-# Cases name these as "@sgd" / "@momentum" (cases must be plain data); the driver swaps in the
-# functions. Only the "adam" case goes through the name lookup and the reference update rule.
-_RULES = {"@sgd": _sign_step_rule, "@momentum": _sign_momentum_rule}
-
-
-def _trainer_data(n_train):
-    X_train = np.zeros((n_train, 2))
-    X_train[:, 0] = 2.0  # never below a script value: training accuracy 0 whatever happens
-    X_train[:, 1] = np.arange(n_train)
-    X_val = np.zeros((100, 2))
-    X_val[:, 0] = (np.arange(100) + 0.5) / 100
-    return {"X_train": X_train, "y_train": np.zeros(n_train, dtype=int),
-            "X_val": X_val, "y_val": np.zeros(100, dtype=int)}
-
-
-def trainer_cases():
-    yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.2], 50, 10),
-               {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.1},
-                "num_epochs": 6, "batch_size": 10, "seed": 0},
-               hint="6 epochs of plain SGD, no decay; the best validation accuracy is epoch 5")
-    yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.2], 50, 10),
-               {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.1}, "lr_decay": 0.5,
-                "num_epochs": 6, "batch_size": 10, "seed": 0},
-               hint="learning-rate decay 0.5 after every epoch")
-    yield Case(([0.3, 0.5, 0.4, 0.45, 0.6, 0.7, 0.2], 40, 8),
-               {"update_rule": "@sgd", "optim_config": {"learning_rate": 1.0}, "patience": 2,
-                "num_epochs": 7, "batch_size": 8, "seed": 1},
-               hint="patience 2: epochs 3 and 4 bring no new best, so training stops "
-                    "after epoch 4 and keeps the parameters of epoch 2")
-    yield Case(([0.2, 0.4, 0.6, 0.5, 0.5, 0.5, 0.5], 30, 10),
-               {"update_rule": "@sgd", "optim_config": {"learning_rate": 0.2}, "patience": 3,
-                "lr_decay": 0.9, "num_epochs": 7, "batch_size": 10, "seed": 2},
-               hint="patience 3 with decay 0.9: a tie is not an improvement")
-    yield Case(([0.5, 0.6, 0.7], 30, 10),
-               {"update_rule": "@momentum",
-                "optim_config": {"learning_rate": 0.1, "momentum": 0.9},
-                "num_epochs": 3, "batch_size": 10, "seed": 3},
-               hint="a momentum update rule given as a function: parameters w (3,) and b (2,) "
-                    "each need their own copy of optim_config for their own velocity")
-    yield Case(([0.5, 0.6], 60, 50),
-               {"update_rule": "adam", "optim_config": {"learning_rate": 0.01},
-                "num_epochs": 2, "batch_size": 50, "seed": 4},
-               hint='update_rule="adam" and a batch larger than the training set '
-                    "(one update per epoch)")
-
-
-def trainer_driver(cls, case: Case):
-    script, n_train, per_epoch_batch = case.args
-    kwargs = copy.deepcopy(case.kwargs)
-    kwargs["update_rule"] = _RULES.get(kwargs["update_rule"], kwargs["update_rule"])
-    per_epoch = max(n_train // kwargs["batch_size"], 1)
-    model = ScriptedModel(script, per_epoch)
-    trainer = cls(model, _trainer_data(n_train), num_train_samples=None, **kwargs)
-    history = trainer.train()
-    ids = model.batch_ids
-    return {
-        "steps": model.steps,
-        "batch_sizes": np.array(model.batch_sizes),
-        "distinct_batches": len({tuple(b) for b in ids}),
-        "ids_in_range": bool(all((b >= 0).all() and (b < n_train).all() for b in ids)),
-        "w_at_eval": np.array([w for _, w in model.w_at_eval]),
-        "final_w": np.asarray(model.params["w"], dtype=np.float64).copy(),
-        "final_b": np.asarray(model.params["b"], dtype=np.float64).copy(),
-        "val_acc": np.asarray(history.get("val_acc", []), dtype=np.float64),
-        "loss_len": len(history.get("loss", [])),
-        "best_val_acc": float(getattr(trainer, "best_val_acc", np.nan)),
-    }
-
-
-def compare_trainer(expected, got, case: Case) -> str | None:
-    script, n_train, _ = case.args
-    batch = case.kwargs["batch_size"]
-    per_epoch = max(n_train // batch, 1)
-    epochs = len(expected["val_acc"])
-    if got["steps"] != expected["steps"]:
-        return (f"the model was trained for {got['steps']} updates, expected {expected['steps']}"
-                f" ({epochs} epochs of max(N // batch_size, 1) = {per_epoch} updates"
-                + (", stopping early when patience runs out" if case.kwargs.get("patience")
-                   else "") + ")")
-    if not np.all(got["batch_sizes"] == batch):
-        return f"every update should use batch_size = {batch} examples"
-    if not got["ids_in_range"] or (per_epoch > 2 and got["distinct_batches"] < 2):
-        return "the mini-batches should be drawn at random from the training set"
-    if not np.allclose(got["val_acc"], expected["val_acc"]):
-        return (f"val_acc should be {expected['val_acc'].tolist()} (one value per epoch run, "
-                f"measured after the epoch on all of X_val), got {got['val_acc'].tolist()}")
-    if got["loss_len"] != expected["loss_len"]:
-        return f"history['loss'] should hold one loss per update ({expected['loss_len']})"
-    if not np.isclose(got["best_val_acc"], expected["best_val_acc"]):
-        return f"best_val_acc should be {expected['best_val_acc']}, got {got['best_val_acc']}"
-    if not np.allclose(got["w_at_eval"], expected["w_at_eval"], rtol=1e-9):
-        decay = case.kwargs.get("lr_decay", 1.0)
-        return ("the parameters at the end of each epoch differ from the expected "
-                f"{np.round(expected['w_at_eval'], 6).tolist()}, got "
-                f"{np.round(got['w_at_eval'], 6).tolist()}: give every parameter its own copy of "
-                "optim_config and multiply each learning_rate by lr_decay "
-                f"(= {decay}) once after every epoch, not after every update")
-    if not np.allclose(got["final_w"], expected["final_w"], rtol=1e-9) or not np.allclose(
-            got["final_b"], expected["final_b"], rtol=1e-9):
-        return ("after train() the model should hold a copy of the parameters of the best "
-                "validation epoch (copy the arrays when you save them, and put them back in "
-                "model.params at the end)")
-    return None
-
-
-# ------------------------------------------------------------------------------------ CHECKS
-
-
-def _smooth_backward(name):
-    return Check(f"{name}_backward", lambda: _backward_cases(
-                     f"{name}_forward", smooth_cases(61 if name == "sigmoid" else 62, True, False)),
-                 _compare_backward(("dx",), {"dx": {
-                     "sigmoid": "dx = dout * s * (1 - s) with s the sigmoid's OUTPUT (cache it "
-                                "in the forward pass)",
-                     "tanh": "dx = dout * (1 - t ** 2) with t = tanh(x), the OUTPUT"}[name]}),
-                 driver=_backward_driver(f"{name}_forward"))
+def _smooth_backward(name: str, seed: int, driver, hint: str) -> Check:
+    """The check of sigmoid's or tanh's backward pass (``name``), on smooth_cases(seed)."""
+    return Check(f"{name}_backward",
+                 lambda: backward_cases(f"{name}_forward", smooth_cases(seed, True, False)),
+                 compare_backward(("dx",), {"dx": hint}), driver=driver)
 
 
 CHECKS = {
-    "test_value_forward": Check("Value", value_forward_cases, compare_value_forward,
-                                driver=value_forward_driver,
-                                title="`Value`: the forward value of every gate"),
-    "test_value_backward": Check("Value", value_backward_cases, compare_value_backward,
-                                 driver=value_backward_driver,
-                                 title="`Value`: local gradients and `backward()`"),
     "test_affine_forward": Check("affine_forward", affine_forward_cases,
                                  _compare_affine_forward),
     "test_affine_backward": Check("affine_backward",
-                                  lambda: _backward_cases("affine_forward",
+                                  lambda: backward_cases("affine_forward",
                                                           affine_backward_cases()),
-                                  _compare_backward(("dx", "dw", "db"), _AFFINE_HINTS),
-                                  driver=_backward_driver("affine_forward")),
+                                  compare_backward(("dx", "dw", "db"), _AFFINE_HINTS),
+                                  driver=affine_backward_driver),
     "test_relu_forward": Check("relu_forward", lambda: relu_cases(22, False),
                                _compare_relu_forward),
     "test_relu_backward": Check("relu_backward",
-                                lambda: _backward_cases("relu_forward", relu_cases(23, True)),
-                                _compare_backward(("dx",), {"dx": "dx = dout where the input x "
+                                lambda: backward_cases("relu_forward", relu_cases(23, True)),
+                                compare_backward(("dx",), {"dx": "dx = dout where the input x "
                                                             "was positive, 0 elsewhere"}),
-                                driver=_backward_driver("relu_forward")),
+                                driver=relu_backward_driver),
     "test_sigmoid_forward": Check("sigmoid_forward", lambda: smooth_cases(24, False, True),
-                                  _smooth_forward_compare(
-                                      "sigmoid", "sigmoid(x) = 1 / (1 + exp(-x))"),
-                                  driver=_quiet_driver),
-    "test_sigmoid_backward": _smooth_backward("sigmoid"),
+                                  forward_compare("out", "sigmoid(x) = 1 / (1 + exp(-x))"),
+                                  driver=quiet_driver),
+    "test_sigmoid_backward": _smooth_backward(
+        "sigmoid", 61, sigmoid_backward_driver,
+        "dx = dout * s * (1 - s) with s the sigmoid's OUTPUT (cache it in the forward pass)"),
     "test_tanh_forward": Check("tanh_forward", lambda: smooth_cases(25, False, True),
-                               _smooth_forward_compare("tanh", "use np.tanh(x)"),
-                               driver=_quiet_driver),
-    "test_tanh_backward": _smooth_backward("tanh"),
+                               forward_compare("out", "use np.tanh(x)"),
+                               driver=quiet_driver),
+    "test_tanh_backward": _smooth_backward(
+        "tanh", 62, tanh_backward_driver,
+        "dx = dout * (1 - t ** 2) with t = tanh(x), the OUTPUT"),
     "test_dropout_forward": Check("dropout_forward", dropout_forward_cases,
                                   compare_dropout_forward, driver=dropout_forward_driver),
     "test_dropout_backward": Check("dropout_backward", dropout_backward_cases,
@@ -1102,22 +336,4 @@ CHECKS = {
                                groups={"main": 0.5, "edge": 0.5}),  # edge: large scores
     "test_svm_loss": Check("svm_loss", lambda: loss_cases(27), _loss_compare("svm_loss"),
                            groups={"main": 0.5, "edge": 0.5}),
-    "test_fc_net_init": Check("FullyConnectedNet", fc_init_cases, compare_fc_init,
-                              driver=fc_init_driver,
-                              title="`FullyConnectedNet`: initialisation"),
-    "test_fc_net_loss": Check("FullyConnectedNet", fc_loss_cases, compare_fc_loss,
-                              driver=fc_loss_driver, use_reference_for=_LAYERS,
-                              title="`FullyConnectedNet.loss`"),
-    "test_sgd": Check("sgd", lambda: _update_cases("sgd"), _update_compare("sgd"),
-                      driver=update_driver),
-    "test_sgd_momentum": Check("sgd_momentum", lambda: _update_cases("sgd_momentum"),
-                               _update_compare("sgd_momentum"), driver=update_driver),
-    "test_adam": Check("adam", lambda: _update_cases("adam"), _update_compare("adam"),
-                       driver=update_driver),
-    "test_trainer": Check("Trainer", trainer_cases, compare_trainer, driver=trainer_driver,
-                          use_reference_for=("sgd", "sgd_momentum", "adam")),
 }
-
-from .normalization import CHECKS as NORMALIZATION_CHECKS  # noqa: E402 (normalization.ipynb)
-
-CHECKS.update(NORMALIZATION_CHECKS)

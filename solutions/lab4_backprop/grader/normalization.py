@@ -1,42 +1,34 @@
-"""Hidden checks for Lab 4's normalization notebook: batch and layer normalisation (forward
-and backward), parameter counting and the fully connected net with normalisation
-(``NormalizedNet``).
-
-lab4_backprop.py merges these ``CHECKS`` into the lab's, so the grader sees one lab. The
-same two principles hold as for the other layers:
+"""Hidden checks for normalization.ipynb: batch and layer normalisation (forward and
+backward), parameter counting and the fully connected net with normalisation
+(``NormalizedNet``). The same principles hold as for the other layers (:mod:`.layers`):
 
 * A backward pass runs on the cache of the student's own forward (its layout is the
-  student's choice) and passes only when it matches the reference gradient
-  (lab4_backprop's backward driver); nothing computed in the sandbox can earn the points.
-  A forward that raises leaves no cache, so that case fails with a message saying so.
+  student's choice; :func:`solutions.lab4_backprop.sandbox.layers.run_backward`) and passes
+  only when it matches the reference gradient; nothing computed in the sandbox can earn the
+  points. A forward that raises leaves no cache, so that case fails with a message saying so.
 * The normalisations themselves (correct, and with typical mistakes, to name them) are
-  computed in :mod:`.grader_only.lab4_normalization`, which the sandbox cannot import.
+  computed in :mod:`.normalization_answers`, grader side only.
 * ``NormalizedNet`` is graded with the reference layers (``use_reference_for``).
-
-lab4_backprop imports this module at its end, so its helpers are looked up at call time,
-never at import (either module may then be imported first).
 """
 
 from __future__ import annotations
-
-import copy
-import importlib
 
 import numpy as np
 
 from autograder.checks import Case, Check
 
+from ..sandbox.layers import batchnorm_backward_driver, layernorm_backward_driver
+from ..sandbox.normalization import (
+    batchnorm_forward_driver,
+    layernorm_forward_driver,
+    norm_net_init_driver,
+    norm_net_loss_driver,
+)
+from . import normalization_answers as answers
+from .common import array_problem, compare_backward, rtol_for
+
 _NORM_LAYERS = ("batchnorm_forward", "batchnorm_backward", "layernorm_forward",
                 "layernorm_backward")
-
-
-def _layers():
-    """lab4_backprop's layer-grading helpers (its backward driver, tolerances)."""
-    return importlib.import_module(f"{__package__}.layers")
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
 
 
 def _features(rng, n, d, scale=2.0, shift=3.0):
@@ -48,7 +40,7 @@ def _features(rng, n, d, scale=2.0, shift=3.0):
 
 
 def batchnorm_forward_cases():
-    rng = _rng(70)
+    rng = np.random.default_rng(70)
     d = 5
     ones, zeros = np.ones(d), np.zeros(d)
     gamma, beta = rng.uniform(0.5, 2.0, d), rng.standard_normal(d)
@@ -75,32 +67,11 @@ def batchnorm_forward_cases():
                 np.ones(4, np.float32), np.zeros(4, np.float32), {}), hint="float32 input")
 
 
-def batchnorm_forward_driver(fn, case: Case):
-    """Call the forward pass on each (x, mode) step with one bn_param dict, as a net does."""
-    steps, gamma, beta, bn_param = case.args
-    param = copy.deepcopy(bn_param)
-    outs = []
-    for x, mode in steps:
-        param["mode"] = mode
-        result = fn(x.copy(), gamma.copy(), beta.copy(), param)
-        if not isinstance(result, tuple | list) or len(result) != 2:
-            raise TypeError("batchnorm_forward should return a tuple (out, cache)")
-        outs.append(result[0])
-    return {"outs": outs, "running_mean": param.get("running_mean"),
-            "running_var": param.get("running_var")}
-
-
-def compare_batchnorm_forward(expected, got, case: Case) -> str | None:
-    from . import normalization_answers as answers  # grader side only
-
-    return answers.compare_batchnorm_forward(expected, got, case)
-
-
 # --------------------------------------------------------------- backward passes (both norms)
 
 
 def _backward_cases(seed: int, param: dict):
-    rng = _rng(seed)
+    rng = np.random.default_rng(seed)
     for n, d in [(6, 4), (10, 3), (4, 7)]:
         x = _features(rng, n, d)
         args = (x, rng.uniform(0.5, 2.0, d), rng.standard_normal(d), dict(param))
@@ -114,20 +85,15 @@ def _backward_cases(seed: int, param: dict):
     yield Case((args, rng.standard_normal((8, 4)).astype(np.float32)), hint="float32 input")
 
 
-def _backward_check(function: str, forward: str, seed: int, param: dict, hints: dict) -> Check:
-    def drive(backward, case: Case):
-        return _layers()._backward_driver(forward)(backward, case)
-
-    axis = 1 if forward.startswith("layernorm") else 0
+def _backward_check(function: str, driver, seed: int, param: dict, hints: dict) -> Check:
+    """The check of a normalisation's backward pass; ``driver`` names its forward."""
+    axis = 1 if driver is layernorm_backward_driver else 0  # the axis of the statistics
 
     def compare(expected, got, case: Case):
-        from .normalization_answers import dx_diagnosis  # grader side only
+        problem = compare_backward(("dx", "dgamma", "dbeta"), hints)(expected, got, case)
+        return problem and problem + answers.dx_diagnosis(got.get("result"), case, axis)
 
-        problem = _layers()._compare_backward(("dx", "dgamma", "dbeta"), hints)(
-            expected, got, case)
-        return problem and problem + dx_diagnosis(got.get("result"), case, axis)
-
-    return Check(function, lambda: _backward_cases(seed, param), compare, driver=drive)
+    return Check(function, lambda: _backward_cases(seed, param), compare, driver=driver)
 
 
 _BATCHNORM_HINTS = {
@@ -152,7 +118,7 @@ _LAYERNORM_HINTS = {
 
 
 def layernorm_forward_cases():
-    rng = _rng(72)
+    rng = np.random.default_rng(72)
     yield Case((_features(rng, 4, 6), np.ones(6), np.zeros(6), {}),
                hint="gamma = 1 and beta = 0: each ROW gets mean 0 and variance 1")
     yield Case((_features(rng, 5, 8), rng.uniform(0.5, 2, 8), rng.standard_normal(8), {}),
@@ -163,20 +129,6 @@ def layernorm_forward_cases():
                 {"eps": 1e-2}), hint="eps = 1e-2 (inside the square root)")
     yield Case((_features(rng, 3, 4).astype(np.float32), np.ones(4, np.float32),
                 np.zeros(4, np.float32), {}), hint="float32 input")
-
-
-def _layernorm_driver(fn, case: Case):
-    x, gamma, beta, ln_param = case.args
-    result = fn(x, gamma, beta, dict(ln_param))
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise TypeError("layernorm_forward should return a tuple (out, cache)")
-    return result[0]
-
-
-def compare_layernorm_forward(expected, got, case: Case) -> str | None:
-    from . import normalization_answers as answers  # grader side only
-
-    return answers.compare_layernorm_forward(expected, got, case)
 
 
 # ------------------------------------------------------------------- the normalised network
@@ -192,24 +144,6 @@ def norm_net_init_cases():
                hint='weight_scale="fan_in" with batchnorm')
     yield Case(([], 5, 3), {"normalization": "batchnorm", "seed": 4},
                hint="no hidden layer: nothing to normalise")
-
-
-def norm_net_init_driver(cls, case: Case):
-    net = cls(*case.args, **case.kwargs)
-    twin = cls(*case.args, **case.kwargs)
-    params = {k: np.asarray(v) for k, v in net.params.items()}
-    norm_params = list(getattr(net, "norm_params", None) or [])
-    return {
-        "keys": sorted(params),
-        "shapes": {k: v.shape for k, v in params.items()},
-        "std": {k: float(v.std()) for k, v in params.items()},
-        "values": {k: v for k, v in params.items() if not k.startswith("W")},
-        "norm_params": len(norm_params),
-        "distinct_norm_params": len({id(p) for p in norm_params}),
-        "dict_norm_params": all(isinstance(p, dict) for p in norm_params),
-        "same_seed": all(np.array_equal(v, np.asarray(twin.params.get(k))) for k, v in
-                         params.items()),
-    }
 
 
 def compare_norm_net_init(expected, got, case: Case) -> str | None:
@@ -253,7 +187,7 @@ def compare_norm_net_init(expected, got, case: Case) -> str | None:
 
 
 def norm_net_loss_cases():
-    rng = _rng(74)
+    rng = np.random.default_rng(74)
     for normalization, hidden, reg in [(None, [6, 5], 0.0), ("batchnorm", [6, 5], 0.0),
                                        ("batchnorm", [7, 6, 5], 0.2), ("layernorm", [6, 5], 0.1),
                                        ("layernorm", [4], 0.0)]:
@@ -273,33 +207,11 @@ def norm_net_loss_cases():
                    hint=f"normalization={normalization!r}, hidden layers {hidden}, reg={reg}")
 
 
-def norm_net_loss_driver(cls, case: Case):
-    """Training calls (loss, gradients), then test-mode scores with running averages put in
-    norm_params by the driver: in the sandbox the reference layers answer as data and cannot
-    update the student's dicts in place, and the running averages are batchnorm_forward's
-    job, graded on its own test."""
-    hidden, input_dim, classes, params, batches, X_test, running = case.args
-    net = cls(hidden, input_dim, classes, **case.kwargs)
-    for key, value in params.items():
-        net.params[key] = value.copy()
-    # Fresh norm_params as documented, so a mistake there costs points on the init test only.
-    net.norm_params = [{"mode": "train"} for _ in hidden] if case.kwargs["normalization"] else []
-    losses, grads = [], []
-    for X, y in batches:
-        loss, g = net.loss(X.copy(), y.copy())
-        losses.append(float(loss))
-        grads.append({k: np.asarray(v) for k, v in g.items()})
-    if case.kwargs["normalization"] == "batchnorm":
-        for norm_param, (mean, var) in zip(net.norm_params, running, strict=True):
-            norm_param["running_mean"], norm_param["running_var"] = mean.copy(), var.copy()
-    return {"losses": losses, "grads": grads[0],
-            "scores": np.asarray(net.loss(X_test.copy()))}
-
-
 def compare_norm_net_loss(expected, got, case: Case) -> str | None:
     norm = case.kwargs["normalization"]
-    layers = _layers()
-    if not np.isclose(got["losses"][0], expected["losses"][0], rtol=1e-7):
+    _, _, _, params, batches, X_test, _ = case.args
+    rtol = rtol_for(X_test, *params.values(), *(X for X, _ in batches))  # float32 admitted
+    if not np.isclose(got["losses"][0], expected["losses"][0], rtol=rtol):
         return (f"the loss of the first training batch should be {expected['losses'][0]:.6g}, "
                 f"got {got['losses'][0]:.6g}: each hidden layer is affine - "
                 + (f"{norm} (with gamma_l, beta_l and norm_params[l - 1]) - " if norm else "")
@@ -310,18 +222,18 @@ def compare_norm_net_loss(expected, got, case: Case) -> str | None:
     if sorted(grads) != sorted(expected["grads"]):
         return f"grads should have the keys {sorted(expected['grads'])}, got {sorted(grads)}"
     for key in sorted(expected["grads"]):
-        problem = layers._array_problem(
-            expected["grads"][key], grads[key], f"grads['{key}']", 1e-6,
+        problem = array_problem(
+            expected["grads"][key], grads[key], f"grads['{key}']", max(rtol, 1e-6),
             "backpropagate in reverse order: affine_backward, relu_backward, then the "
             "normalisation's backward with its own cache; the L2 term touches only W"
             if norm else "backpropagate through the layers in reverse order")
         if problem:
             return problem
-    if not np.allclose(got["losses"], expected["losses"], rtol=1e-7):
+    if not np.allclose(got["losses"], expected["losses"], rtol=rtol):
         return ("the first training batch is right but a later one is not: each training "
                 "call must use its own batch's statistics (bn_param mode 'train')")
-    problem = layers._array_problem(expected["scores"], got["scores"], "the test-mode scores "
-                                    "(y=None)", 1e-7)
+    problem = array_problem(expected["scores"], got["scores"], "the test-mode scores (y=None)",
+                            rtol)
     if problem:
         if norm == "batchnorm":
             return (problem + ". With y=None every norm_params dict's mode is 'test', so batch "
@@ -364,15 +276,17 @@ def compare_count_parameters(expected, got, case: Case) -> str | None:
 
 CHECKS = {
     "test_batchnorm_forward": Check("batchnorm_forward", batchnorm_forward_cases,
-                                    compare_batchnorm_forward, driver=batchnorm_forward_driver),
-    "test_batchnorm_backward": _backward_check("batchnorm_backward", "batchnorm_forward", 71,
+                                    answers.compare_batchnorm_forward,
+                                    driver=batchnorm_forward_driver),
+    "test_batchnorm_backward": _backward_check("batchnorm_backward", batchnorm_backward_driver, 71,
                                                {"mode": "train"}, _BATCHNORM_HINTS),
     "test_batchnorm_backward_alt": _backward_check("batchnorm_backward_alt",
-                                                   "batchnorm_forward", 75, {"mode": "train"},
+                                                   batchnorm_backward_driver, 75, {"mode": "train"},
                                                    _BATCHNORM_HINTS),
     "test_layernorm_forward": Check("layernorm_forward", layernorm_forward_cases,
-                                    compare_layernorm_forward, driver=_layernorm_driver),
-    "test_layernorm_backward": _backward_check("layernorm_backward", "layernorm_forward", 73,
+                                    answers.compare_layernorm_forward,
+                                    driver=layernorm_forward_driver),
+    "test_layernorm_backward": _backward_check("layernorm_backward", layernorm_backward_driver, 73,
                                                {}, _LAYERNORM_HINTS),
     "test_count_parameters": Check("count_parameters", count_parameters_cases,
                                    compare_count_parameters),

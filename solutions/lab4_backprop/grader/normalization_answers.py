@@ -1,19 +1,14 @@
 """Lab 4 normalisation's answer code: batch and layer normalisation computed here, correct
 and with one typical mistake each, to judge and name mistakes in the compare functions of
-:mod:`autograder.checks.lab4_normalization` (grader's process only)."""
+:mod:`.normalization` (grader's process only)."""
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 
-from ..compare import as_array
+from autograder.checks.compare import as_array
 
-
-def _layers():
-    """lab4_backprop's layer-grading helpers (tolerances, array messages)."""
-    return importlib.import_module("autograder.checks.lab4_backprop")
+from .common import array_problem, rtol_for
 
 
 def _batchnorm_variants(case, **mistake):
@@ -50,12 +45,11 @@ def _matches(outs, got_outs, rtol: float) -> bool:
 
 def compare_batchnorm_forward(expected, got, case) -> str | None:
     steps, gamma, beta, bn_param = case.args
-    layers = _layers()
-    rtol = layers._rtol(*[x for x, _ in steps])
+    rtol = rtol_for(*[x for x, _ in steps])
     loose = max(rtol, 1e-6)  # for telling which mistake it is, computed here in float64
     for number, ((_, mode), want, mine) in enumerate(
             zip(steps, expected["outs"], got["outs"], strict=True), start=1):
-        problem = layers._array_problem(want, mine, "out", rtol)
+        problem = array_problem(want, mine, "out", rtol)
         if problem is None:
             continue
         where = f"call {number} ({mode} mode)" if len(steps) > 1 else f"{mode} mode"
@@ -135,8 +129,7 @@ def dx_diagnosis(result, case, axis: int) -> str:
 
 def compare_layernorm_forward(expected, got, case) -> str | None:
     x, gamma, beta, ln_param = case.args
-    layers = _layers()
-    problem = layers._array_problem(expected, got, "out", layers._rtol(x))
+    problem = array_problem(expected, got, "out", rtol_for(x))
     if problem is None:
         return None
     x64, eps = np.asarray(x, dtype=np.float64), ln_param.get("eps", 1e-5)
