@@ -1,12 +1,13 @@
 """Run one submission's job in a sandbox on this machine: a grading thread or a Dask worker.
 
-It builds the job's test plans from the checks, lends the run this process's reference
-helpers (:mod:`autograder.reference_helper`) and hands back the run's record as plain data;
-judging happens in :mod:`autograder.judging`.
+It builds the job's test plans from the checks, lends the run one of this process's
+reference-helper processes (:mod:`autograder.reference_helper`) and hands back the run's
+record as plain data; judging happens in :mod:`autograder.judging`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import tempfile
@@ -33,11 +34,12 @@ def execute(job: Job, files: dict[str, bytes], limits: sandbox.Limits,
         job_dir.mkdir()
         for name, data in files.items():
             (job_dir / name).write_bytes(data)
-        helpers = _reference_helpers()
-        if any(test.helpers for test in job.tests):
-            helpers.warm(job.lab)
+        # This job's own reference process, started now so it loads while the sandbox starts.
+        helpers = (_reference_helpers().reserved(job.lab)
+                   if any(test.helpers for test in job.tests) else contextlib.nullcontext())
         try:
-            return run_job(job, job_dir, claimed, limits, helpers, log_path)
+            with helpers as lease:
+                return run_job(job, job_dir, claimed, limits, lease, log_path)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)  # files belong to the sandbox user
 

@@ -13,6 +13,9 @@ grader sends          worker replies                           when
 ``HelperAnswer``      (the case goes on)                       only to a ``HelperCall``
 ====================  =======================================  ===========================
 
+A reference-helper process (:mod:`autograder.reference_helper`, trusted) first gets one
+``LoadReference``, then answers each ``HelperCall`` with a ``HelperAnswer``.
+
 The worker runs student code in its own process, so a message that arrives from it may have
 been written by that code: :func:`parse` checks every field's type, and the grader decides
 what is acceptable next. :class:`Job` is the grader's plan and never crosses the wall; the
@@ -177,8 +180,16 @@ class HelperAnswer:
     error_type: str | None = None
 
 
+@dataclass(frozen=True)
+class LoadReference:
+    """The grader's first message to a reference-helper process (never to a worker): the
+    lab's solution code as ``(where, source)`` pairs, so that process reads no notebook."""
+
+    code: tuple
+
+
 MESSAGES = {cls.__name__: cls for cls in (Start, Ready, RunCell, CellDone, RunCase,
-                                          CaseResult, HelperCall, HelperAnswer)}
+                                          CaseResult, HelperCall, HelperAnswer, LoadReference)}
 _FIELD_TYPES = {"str": (str,), "str | None": (str, type(None)), "int": (int,),
                 "tuple": (tuple, list), "dict": (dict,), "object": (object,)}
 

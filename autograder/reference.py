@@ -14,29 +14,44 @@ import functools
 import numpy as np
 
 from .course import CourseError, get_lab
-from .notebook import nbgrader_meta, read_notebook, solution_cells, strip_solution_markers
 
 
 @functools.cache
-def solution_namespace(lab_name: str) -> dict:
-    """Execute every solution cell of ``lab_name`` (in notebook order), then the
-    :func:`reuse_code` of its notebooks, and return the names.
+def solution_code(lab_name: str) -> tuple[tuple[str, str], ...]:
+    """Every solution cell of ``lab_name`` in notebook order, then its :func:`reuse_code`, as
+    ``(where, code)`` pairs with the solution markers removed: what :func:`namespace_of`
+    executes. A lab folder without notebooks (as the sandbox sees one: only its ``sandbox/``
+    part is mounted) has no reference: :class:`~autograder.course.CourseError`."""
+    # Imported here, not at module level: nbformat pulls in jsonschema's format checkers,
+    # seconds of start-up that the reference-helper process (which gets the code as a
+    # message and only needs namespace_of) must not pay.
+    from .notebook import read_notebook, solution_cells, strip_solution_markers
 
-    Solution cells may rely on ``np`` and on each other, nothing else from the notebook.
-    A lab folder without notebooks (as the sandbox sees one: only its ``sandbox/`` part is
-    mounted) has no reference: :class:`~autograder.course.CourseError`, not an empty one.
-    """
     lab = get_lab(lab_name)
     if not lab.notebooks:
         raise CourseError(f"{lab.source_dir} holds no instructor notebook, so {lab_name} has no "
                           "reference solution")
-    code = [(f"<{path.name}:{grade_id}>", strip_solution_markers(cell.source))
-            for path in lab.notebooks
-            for grade_id, cell in solution_cells(read_notebook(path)).items()]
+    cells = tuple((f"<{path.name}:{grade_id}>", strip_solution_markers(cell.source))
+                  for path in lab.notebooks
+                  for grade_id, cell in solution_cells(read_notebook(path)).items())
+    return (*cells, *reuse_code(lab_name))
+
+
+def namespace_of(lab_name: str, code: tuple[tuple[str, str], ...]) -> dict:
+    """The names that executing ``code`` (from :func:`solution_code`) defines, in order.
+
+    Solution cells may rely on ``np`` and on each other, nothing else from the notebook.
+    """
     namespace: dict = {"np": np, "__name__": f"reference_{lab_name}"}
-    for where, source in [*code, *reuse_code(lab_name)]:
+    for where, source in code:
         exec(compile(source, where, "exec"), namespace)  # trusted: the instructor's own code
     return namespace
+
+
+@functools.cache
+def solution_namespace(lab_name: str) -> dict:
+    """Execute every solution cell of ``lab_name`` (in notebook order) and return the names."""
+    return namespace_of(lab_name, solution_code(lab_name))
 
 
 def reuse_code(lab_name: str) -> list[tuple[str, str]]:
@@ -44,6 +59,8 @@ def reuse_code(lab_name: str) -> list[tuple[str, str]]:
     that defines the names it imports and the lab's own solutions do not: the instructor's
     versions, from the instructor's copy of the reused notebook (which must lie inside the
     lab's ``solutions`` folder). As ``(where, code)`` pairs, run after the solution cells."""
+    from .notebook import read_notebook
+
     lab = get_lab(lab_name)
     solutions = lab.source_dir.parent.resolve()
     found = []
@@ -65,6 +82,8 @@ def reuse_code(lab_name: str) -> list[tuple[str, str]]:
 def reuse_calls(notebook) -> list[tuple[str, tuple[str, ...]]]:
     """Each ``definitions_from("<notebook>", "<name>", ...)`` call, with literal arguments, in
     the notebook's cells other than solution cells: the notebook and the names it reuses."""
+    from .notebook import nbgrader_meta
+
     calls = []
     for cell in notebook.cells:
         if cell.cell_type != "code" or nbgrader_meta(cell).get("solution"):

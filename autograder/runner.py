@@ -63,7 +63,7 @@ class RunRecord:
 def run_job(job: Job, job_dir: Path, slot: int, limits: sandbox.Limits, helpers=None,
             log_path: Path | None = None,
             channel_limits: ChannelLimits | None = None) -> RunRecord:
-    """Run ``job`` in a sandbox over ``job_dir``; ``helpers`` (a
+    """Run ``job`` in a sandbox over ``job_dir``; ``helpers`` (anything with the ``call`` of
     :class:`~autograder.reference_helper.ReferenceHelpers`) answers reference-helper calls."""
     record = RunRecord()
     started = time.monotonic()

@@ -161,12 +161,12 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
     root = NEW_ROOT
     lines = ["mount --make-rprivate /",
              f"mount -t tmpfs -o mode=755,size=1m nnlabs-root {root}",
-             f"mkdir {root}/dev {root}/proc {root}/tmp {root}{WORKDIR} {root}/.old"]
+             f"mkdir {root}/dev {root}/proc {root}/tmp {root}{WORKDIR} {root}/.old "
+             f"{root}/.scratch"]
     # One tmpfs for the working folder and /tmp, so together they stay under disk_mb. It is
     # mounted before the kept folders are bound, so a checkout under /tmp stays visible.
     scratch = f"{root}/.scratch"
-    lines += [f"mkdir {scratch}",
-              f"mount -t tmpfs -o size={int(disk_mb)}m,mode=755,nosuid,nodev nnlabs-work "
+    lines += [f"mount -t tmpfs -o size={int(disk_mb)}m,mode=755,nosuid,nodev nnlabs-work "
               f"{scratch}",
               f"mkdir {scratch}/work && mkdir -m 1777 {scratch}/tmp",
               f"cp -R {q(str(job_dir))}/. {scratch}/work/"]
@@ -175,16 +175,24 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
     lines += [f"mount --bind {scratch}/work {root}{WORKDIR}",
               f"mount --bind {scratch}/tmp {root}/tmp",
               f"umount {scratch}", f"rmdir {scratch}"]
-    for path in kept_paths():
-        inside = q(root + str(path))
-        lines += [f"mkdir -p {inside}", f"mount --bind {q(str(path))} {inside}",
-                  f"mount -o remount,bind,ro,nosuid,nodev {inside}"]
-    for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        if Path(link).is_symlink():
-            lines.append(f"ln -s {q(os.readlink(link))} {root}{link}")
-    for device in ("null", "zero", "urandom"):
-        lines += [f"touch {root}/dev/{device}",
-                  f"mount --bind /dev/{device} {root}/dev/{device}"]
+    # Every program started here is start-up time of every submission: one mkdir for all
+    # the mount points, and one mount per kept folder (mount(8) since util-linux 2.27 makes
+    # the bind and its read-only remount in one call).
+    kept = kept_paths()
+    lines.append("mkdir -p " + " ".join(q(root + str(path)) for path in kept))
+    lines += [f"mount --bind -o ro,nosuid,nodev {q(str(path))} {q(root + str(path))}"
+              for path in kept]
+    links = {link: os.readlink(link) for link in
+             ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32") if Path(link).is_symlink()}
+    # "ln -s usr/bin usr/lib /mnt/" makes /mnt/bin and /mnt/lib: one program for the usual case
+    same_name = [target for link, target in links.items() if Path(target).name == link[1:]]
+    if same_name:
+        lines.append(f"ln -s {' '.join(q(t) for t in same_name)} {root}/")
+    lines += [f"ln -s {q(target)} {root}{link}" for link, target in links.items()
+              if target not in same_name]
+    devices = ("null", "zero", "urandom")
+    lines.append("touch " + " ".join(f"{root}/dev/{device}" for device in devices))
+    lines += [f"mount --bind /dev/{device} {root}/dev/{device}" for device in devices]
     lines.append(f"mount -t proc -o nosuid,nodev,noexec proc {root}/proc")
     lines += [f"mount -o remount,ro {root}",
               f"cd {root}", f"{shutil.which('pivot_root')} . .old", "umount -l /.old",

@@ -9,8 +9,10 @@ solution, the correct alternatives, every known mistake and the blank release, t
   per run: total time, per-submission median and 95th percentile (prepare + sandbox run +
   judge), overhead per submission (that minus the student code's own run time: process
   start, sandbox, data transfer, judging), the grader's peak memory (VmHWM of this process,
-  reset before each run; the sandboxes are separate processes) and the parallel efficiency
-  T1 / (k * Tk);
+  reset before each run; the sandboxes are separate processes), the parallel efficiency
+  T1 / (k * Tk), the slots' occupancy (sandbox-seconds / (k * Tk): below 1, the grader left
+  a slot idle; at 1, the rest of the shortfall is submissions running slower side by side)
+  and the load average when the run ended;
 - times stock ``nbgrader autograde`` (one process, sequential, the instructor's usual command)
   on the first ``--stock-count`` submissions, measured, not scaled, and ours with all workers
   on exactly those submissions right after it;
@@ -70,11 +72,13 @@ def write_submissions(lab, release: Path, submitted: Path, count: int) -> list[s
 
 
 class SubmissionTimer:
-    """Per student: seconds spent in prepare + execute + judge, and the student code's own
-    share of the run (``RunRecord.busy``). It wraps the real Grader methods for one run."""
+    """Per student: seconds spent in prepare + execute + judge, of which in execute (a
+    sandbox slot held), and the student code's own share of the run (``RunRecord.busy``).
+    It wraps the real Grader methods for one run."""
 
     def __init__(self):
         self.seconds: dict[str, float] = defaultdict(float)
+        self.running: dict[str, float] = defaultdict(float)
         self.busy: dict[str, float] = defaultdict(float)
         self._saved = {}
 
@@ -96,8 +100,10 @@ class SubmissionTimer:
             result = original(grader, first, *args, **kwargs)
             student = first if name == "prepare" else first.student
             timer.seconds[student] += time.perf_counter() - start
-            if name == "execute" and result is not None:
-                timer.busy[student] += result.busy
+            if name == "execute":
+                timer.running[student] += time.perf_counter() - start
+                if result is not None:
+                    timer.busy[student] += result.busy
             return result
         return method
 
@@ -138,9 +144,14 @@ def timed_class(lab, submitted: Path, out: Path, workers: int) -> dict:
         grade_all(submitted, lab.name, out, workers=workers)
         total = time.perf_counter() - started
     walls = list(timer.seconds.values())
+    # The share of the run's slot-seconds in which a sandbox ran: below 1, the grader itself
+    # kept a slot idle (a serial step); at 1, what is left of T1 / (k Tk) is each submission
+    # running slower beside the others (cores shared with them and with other jobs).
+    occupancy = sum(timer.running.values()) / (workers * total)
     return {"total": total, "median": statistics.median(walls), "p95": p95(walls),
             "overhead": statistics.median(timer.overheads()), "peak_mb": peak_memory_mb(),
-            "peak_is_run": resettable}
+            "peak_is_run": resettable, "occupancy": occupancy,
+            "load": os.getloadavg()[0]}
 
 
 def stock_nbgrader(lab, submitted: Path, students: list[str], root: Path) -> float:
@@ -194,7 +205,8 @@ def bench_lab(lab, args, tmp: Path) -> None:
     totals = {k: statistics.median(r["total"] for r in rs) for k, rs in runs.items()}
     one = totals.get(1)
     print(f"  {'workers':>7} {'total s':>8} {'per sub s':>9} {'median s':>8} {'p95 s':>6} "
-          f"{'overhead s':>10} {'peak MB':>8} {'efficiency':>10}")
+          f"{'overhead s':>10} {'peak MB':>8} {'efficiency':>10} {'slots busy':>10} "
+          f"{'load':>5}")
     for k, rs in runs.items():
         last = rs[-1]
         efficiency = f"{one / (k * totals[k]):10.2f}" if one else f"{'-':>10}"
@@ -203,7 +215,8 @@ def bench_lab(lab, args, tmp: Path) -> None:
               f"{statistics.median(r['p95'] for r in rs):6.3f} "
               f"{statistics.median(r['overhead'] for r in rs):10.3f} "
               f"{max(r['peak_mb'] for r in rs):8.0f}{'' if last['peak_is_run'] else '*'} "
-              f"{efficiency}")
+              f"{efficiency} {statistics.median(r['occupancy'] for r in rs):10.2f} "
+              f"{statistics.median(r['load'] for r in rs):5.1f}")
     overhead = statistics.median(r["overhead"] for rs in runs.values() for r in rs)
     print(f"  median overhead per submission {overhead:.3f} s; goal < {GOAL_OVERHEAD_S} s: "
           f"{verdict(overhead < GOAL_OVERHEAD_S)}")

@@ -3,6 +3,8 @@ deadlines, and a fresh process after one dies."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -53,3 +55,31 @@ def test_a_missed_deadline_is_an_error_answer():
         assert answer.error_type == "TimeoutError"
     finally:
         helpers.close()
+
+
+def test_two_jobs_at_once_get_two_processes_and_give_them_back():
+    helpers = ReferenceHelpers()
+    try:
+        with helpers.reserved(LAB) as first, helpers.reserved(LAB) as second:
+            assert first.process is not second.process  # neither waits for the other's
+            pids = {first.process.proc.pid, second.process.proc.pid}
+            x = np.zeros((2, 3))
+            for lease in (first, second):
+                answer = lease.call(LAB, HelperCall("compute_distances_no_loops", (x, x), {}),
+                                    time.monotonic() + 60, 2**20)
+                assert answer.error is None and answer.value.shape == (2, 2)
+        with helpers.reserved(LAB) as again:  # an idle one is reused, not started anew
+            assert again.process.proc.pid in pids
+    finally:
+        helpers.close()
+
+
+def test_the_helper_process_reads_no_notebook():
+    # It gets the solution code from the grader; nbformat (jsonschema's format checkers
+    # included) costs seconds at import, once per helper process.
+    code = ("import sys, autograder.reference_helper, autograder.reference; "
+            "print('nbformat' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-1000:]
+    assert proc.stdout.strip() == "False"
