@@ -127,7 +127,7 @@ class _Run:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         argv, workdir = sandbox.command(job_dir, slot, self.limits,
-                                        [str(to_worker_r), str(from_worker_w)])
+                                        [str(to_worker_r), str(from_worker_w)], self.job.lab)
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             proc = subprocess.Popen(

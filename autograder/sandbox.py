@@ -10,7 +10,8 @@ The worker (``python -I -m autograder.worker``) is started through util-linux to
   ``/lib*`` links for Python's shared libraries, the Python environment, the ``autograder``
   and ``course_utils`` package code, and each lab's ``sandbox`` package of drivers; never a
   lab's notebooks or its ``grader`` package), ``/dev/null``,
-  ``/dev/zero``, ``/dev/urandom`` and a fresh ``/proc``. Its working folder and ``/tmp`` share
+  ``/dev/zero`` and ``/dev/urandom``, and no ``/proc`` (the grader reads the worker's
+  memory from its own, which the worker must not reset). Its working folder and ``/tmp`` share
   one fresh tmpfs of ``Limits.disk_mb``; the submission's data files are copied into it. The
   rest of the host (other checkouts, homes, ``/srv``, ``/var/tmp``, ``/run/lock``, the grading
   folders) is simply not there, and ``/`` itself is read-only;
@@ -28,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import importlib.util
 import os
 import shlex
 import shutil
@@ -122,8 +124,23 @@ def _labs():
         return []
 
 
-def command(job_dir: Path, slot: int, limits: Limits, worker_args: list[str]
-            ) -> tuple[list, str]:
+def unavailable_files(lab_name: str | None) -> list[Path]:
+    """The files of the modules a lab declares unavailable to its graded code (the
+    ``UNAVAILABLE`` module names of its sandbox package), with their compiled copies: inside
+    the sandbox each is replaced by :mod:`autograder.unavailable`, which raises ImportError."""
+    if lab_name is None:
+        return []
+    from .course import SANDBOX_PART, get_lab
+
+    found = []
+    for name in getattr(get_lab(lab_name).part(SANDBOX_PART), "UNAVAILABLE", ()):
+        source = Path(importlib.util.find_spec(name).origin).resolve()
+        found += [source, *sorted(source.parent.glob(f"__pycache__/{source.stem}.*.pyc"))]
+    return found
+
+
+def command(job_dir: Path, slot: int, limits: Limits, worker_args: list[str],
+            lab_name: str | None = None) -> tuple[list, str]:
     """The argv that runs the worker on a copy of ``job_dir``'s files, and the working
     directory it sees. With an allow-listed root nothing of the host is visible unless
     :func:`kept_paths` lists it."""
@@ -145,8 +162,8 @@ def command(job_dir: Path, slot: int, limits: Limits, worker_args: list[str]
     if inside_stage:  # the root is assembled on NEW_ROOT, which would hide them first
         raise RuntimeError(f"{inside_stage[0]} is under {NEW_ROOT}, where the sandbox root is "
                            "assembled: install the environment and run the grader elsewhere")
-    script = root_script(job_dir, limits.disk_mb, owner) + "exec " + shlex.join(
-        [*drop, *rlimits, *python])
+    script = root_script(job_dir, limits.disk_mb, owner, unavailable_files(lab_name))
+    script += "exec " + shlex.join([*drop, *rlimits, *python])
     unshare = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount", "--ipc",
                "--uts"]
     if level == "user-namespaces":
@@ -154,9 +171,11 @@ def command(job_dir: Path, slot: int, limits: Limits, worker_args: list[str]
     return [*unshare, "sh", "-ec", script], WORKDIR
 
 
-def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
+def root_script(job_dir: Path, disk_mb: int, owner: int | None,
+                unavailable: list[Path] = ()) -> str:
     """Shell commands that assemble the allow-listed root, copy ``job_dir``'s files into its
-    capped tmpfs (owned by ``owner`` if given), pivot into it and enter the working folder."""
+    capped tmpfs (owned by ``owner`` if given), replace each ``unavailable`` file of the kept
+    folders by :mod:`autograder.unavailable`, pivot into it and enter the working folder."""
     q = shlex.quote
     root = NEW_ROOT
     lines = ["mount --make-rprivate /",
@@ -182,6 +201,8 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
     lines.append("mkdir -p " + " ".join(q(root + str(path)) for path in kept))
     lines += [f"mount --bind -o ro,nosuid,nodev {q(str(path))} {q(root + str(path))}"
               for path in kept]
+    stub = Path(__file__).resolve().parent / "unavailable.py"
+    lines += [f"mount --bind -o ro {q(str(stub))} {q(root + str(path))}" for path in unavailable]
     links = {link: os.readlink(link) for link in
              ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32") if Path(link).is_symlink()}
     # "ln -s usr/bin usr/lib /mnt/" makes /mnt/bin and /mnt/lib: one program for the usual case
@@ -193,10 +214,13 @@ def root_script(job_dir: Path, disk_mb: int, owner: int | None) -> str:
     devices = ("null", "zero", "urandom")
     lines.append("touch " + " ".join(f"{root}/dev/{device}" for device in devices))
     lines += [f"mount --bind /dev/{device} {root}/dev/{device}" for device in devices]
+    # /proc serves the mount tools only and is gone before the worker starts: the grader
+    # measures the worker's memory from its own /proc, and a /proc inside would let the
+    # worker reset that measurement (its clear_refs, any thread's).
     lines.append(f"mount -t proc -o nosuid,nodev,noexec proc {root}/proc")
     lines += [f"mount -o remount,ro {root}",
               f"cd {root}", f"{shutil.which('pivot_root')} . .old", "umount -l /.old",
-              f"cd {WORKDIR}"]
+              "umount /proc", f"cd {WORKDIR}"]
     return "\n".join(lines) + "\n"
 
 
