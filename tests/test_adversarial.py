@@ -657,7 +657,8 @@ def graded_lab5(tmp_path_factory):
            notebook)
     thief = make_submission(lab, notebook, "blank", release)
     functions = {c.function for c in lab_checks(lab).values() if c.function}
-    last = [c for c in thief.cells if c.metadata.get("nbgrader", {}).get("solution")][-1]
+    last = [c for c in thief.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("solution")][-1]
     last.source += "\n" + _theft(functions)
     _write(thief, submitted / "attack-reference-theft" / lab, notebook)
     rows = grade_all(submitted, lab, root / "out", workers=2,
