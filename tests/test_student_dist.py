@@ -33,6 +33,7 @@ from autograder.distribution import (
     find_leaks,
     secrets_of_the_course,
 )
+from autograder.notebook import nbgrader_meta
 from autograder.samples import make_submission
 
 
@@ -158,6 +159,10 @@ def test_fresh_install_start_and_visible_checks(wheel, tmp_path):
     notebook = labs / "lab1_knn" / "knn.ipynb"
     blank = notebook.read_text()
     filled = make_submission("lab1_knn", "knn.ipynb", "solution", LABS_DIR)
+    # A finished lab answers its written questions too (Validate reports an empty answer).
+    for cell in filled.cells:
+        if cell.cell_type == "markdown" and nbgrader_meta(cell).get("solution"):
+            cell.source = "My own answer, in my own words."
     nbformat.write(filled, notebook)  # the student's work, which a second start must keep
     out = _run([nnlabs, "start", "mylabs", "--dry-run"], tmp_path, env, timings, "start again")
     assert "0 file(s) copied" in out and "kept your lab1_knn/knn.ipynb" in out
