@@ -26,6 +26,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
+from .checks import exception_text
 from .protocol import (
     Channel,
     ChannelTimeout,
@@ -46,7 +47,7 @@ def main(argv: list[str]) -> int:
     from .reference import namespace_of
 
     channel = Channel(0, 1, 2**31)  # the grader is trusted; its own caps apply to replies
-    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (lives as long as we do)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # lives as long as we do
     try:
         load = parse(channel.receive(), LoadReference)
     except EOFError:
@@ -60,15 +61,8 @@ def main(argv: list[str]) -> int:
         try:
             answer = HelperAnswer(value=reference[call.name](*call.args, **call.kwargs))
             channel.send(answer)
-        except Exception as exc:  # noqa: BLE001 - the inputs broke the reference: their problem
-            channel.send(HelperAnswer(error=_text(exc), error_type=type(exc).__name__))
-
-
-def _text(exc: BaseException) -> str:
-    try:
-        return str(exc)[:300]
-    except Exception:  # noqa: BLE001
-        return "(no message)"
+        except Exception as exc:  # the inputs broke the reference: their problem
+            channel.send(HelperAnswer(error=exception_text(exc), error_type=type(exc).__name__))
 
 
 class ReferenceHelpers:

@@ -128,7 +128,7 @@ class _Run:
         from_worker_r, from_worker_w = os.pipe()
         argv, workdir = sandbox.command(job_dir, slot, self.limits,
                                         [str(to_worker_r), str(from_worker_w)], self.job.lab)
-        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL
         try:
             proc = subprocess.Popen(
                 argv, cwd=job_dir if workdir == str(job_dir) else "/",

@@ -263,7 +263,7 @@ def claim_slot(preferred: int | None = None):
     folder.mkdir(exist_ok=True)
     order = ([preferred] if preferred is not None else []) + list(range(1024))
     for slot in order:
-        handle = open(folder / f"{slot}.lock", "a")  # noqa: SIM115 (held while in use)
+        handle = open(folder / f"{slot}.lock", "a")  # held while in use
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
