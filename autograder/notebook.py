@@ -87,9 +87,10 @@ def nbgrader_meta_problem(cell) -> str:
         if flag in meta and not isinstance(meta[flag], bool):
             return f"its {flag!r} flag is {type(meta[flag]).__name__}, not true or false"
     points = meta.get("points", 0)
+    # A JSON integer of hundreds of digits is a Python int that no float can hold.
     if isinstance(points, bool) or not isinstance(points, (int, float)) or \
-            not math.isfinite(points):
-        return f"its points ({type(points).__name__}) are not a finite number"
+            not (-1e6 <= points <= 1e6 and math.isfinite(points)):
+        return f"its points ({type(points).__name__}) are not a finite number up to a million"
     if not grade_id and any(meta.get(flag) for flag in _FLAGS):
         return "it is marked for grading but has no grade_id"
     return ""
